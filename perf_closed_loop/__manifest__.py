@@ -1,0 +1,28 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Performance Closed Loop",
+    "summary": "Closed-loop performance management: KPI/OKR templates, one "
+    "company-wide launch, goal approval, check-ins, multi-rater evaluation, "
+    "calibration against a forced distribution, publication and export",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/Appraisals",
+    "website": "https://github.com/perf-closed-loop/perf_closed_loop",
+    "author": "perf_closed_loop authors",
+    "maintainers": ["perf-closed-loop"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["hr", "mail"],
+    "data": [
+        "security/perf_closed_loop_groups.xml",
+        "security/ir.model.access.csv",
+        "views/perf_closed_loop_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "perf_closed_loop/static/src/tours/**/*",
+        ],
+    },
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Run every test of perf_closed_loop, in two tiers.
+
+Tier 1 (always): ``pytest tests/`` - the pure-Python domain maths and the
+static checks of the add-on (manifest, XML, CSV, lint).
+
+Tier 2 (when Odoo 18.0 is found through ``import odoo`` or ``ODOO_HOME``):
+installs the add-on into a fresh, uniquely named database with
+``--test-enable``, runs ``perf_closed_loop/tests/``, upgrades and uninstalls
+the add-on, fails on any failed test or any WARNING/ERROR line in the log,
+and drops the database. Without Odoo the tier is skipped loudly, and fails
+when ``ODOO_REQUIRED=1``.
+
+Each tier ends with one line ``tierN: X passed, Y failed``.
+Options: ``--tier 1`` or ``--tier 2`` runs one tier; ``--keep-db`` keeps the
+database for inspection; extra ``--test-tags`` can narrow tier 2.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import odoo_env  # noqa: E402
+
+REPO = odoo_env.REPO
+LOG_DIR = REPO / ".test-logs"
+
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<rest>.*)$"
+)
+RESULT_LINE = re.compile(
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests"
+)
+# Lines at WARNING level or above that come from Odoo itself, not from the
+# add-on, and that say nothing about its health. Each entry is a regex
+# searched in the log message, with the reason it is harmless.
+ALLOWED = [
+    # Tours: Chromium prints its own console noise when it is shut down.
+    (r"Chrome: .*Failed to load resource", "browser noise, not our code"),
+    # Odoo warns once that the test HTTP server is not behind a proxy.
+    (r"werkzeug: .*WARNING: This is a development server", "dev server banner"),
+    # Uninstall drops the test user's sessions; Odoo logs it as a warning.
+    (r"odoo\.modules\.loading: Transient module states were reset", "state reset"),
+]
+
+
+def banner(text):
+    line = "!" * 78
+    print(f"\n{line}\n!! {text}\n{line}\n", flush=True)
+
+
+# --------------------------------------------------------------------- tier 1
+def run_tier1():
+    print("== tier 1: pytest tests/ (domain maths, static checks, lint)", flush=True)
+    junit = Path(tempfile.mkstemp(suffix=".xml")[1])
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "tests/", "-q", f"--junitxml={junit}"],
+            cwd=REPO,
+        )
+        passed = failed = 0
+        if junit.stat().st_size:
+            root = ET.parse(junit).getroot()
+            for suite in root.iter("testsuite"):
+                tests = int(suite.get("tests", 0))
+                bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+                skipped = int(suite.get("skipped", 0))
+                failed += bad
+                passed += tests - bad - skipped
+    finally:
+        junit.unlink(missing_ok=True)
+    if proc.returncode and not failed:
+        failed = 1  # pytest could not even collect: count it
+    print(f"tier1: {passed} passed, {failed} failed", flush=True)
+    return passed, failed
+
+
+# --------------------------------------------------------------------- tier 2
+def scan_log(path):
+    """Return (problems, result) for an Odoo log file."""
+    problems, result = [], None
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = LOG_LINE.match(line)
+        if match:
+            if match["level"] in ("WARNING", "ERROR", "CRITICAL"):
+                rest = match["rest"]
+                if not any(re.search(pattern, rest) for pattern, _ in ALLOWED):
+                    problems.append(line)
+            found = RESULT_LINE.search(line)
+            if found and "when loading database" in line:
+                result = {k: int(v) for k, v in found.groupdict().items()}
+        elif line.startswith("Traceback"):
+            problems.append(line)
+    return problems, result
+
+
+def run_odoo(odoo, args, log, env, stdin=None):
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n### {' '.join(args)}\n")
+        handle.flush()
+        proc = subprocess.run(
+            odoo.command + args,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=env,
+            input=stdin,
+            text=True,
+        )
+    return proc.returncode
+
+
+def run_tier2(keep_db=False, test_tags=None):
+    required = os.environ.get("ODOO_REQUIRED") == "1"
+    try:
+        odoo = odoo_env.find_odoo()
+    except odoo_env.SetupError as exc:
+        banner(f"ODOO TIER CANNOT RUN: {exc}")
+        print("tier2: 0 passed, 1 failed", flush=True)
+        return 0, 1
+    if not odoo:
+        banner(
+            "ODOO TIER SKIPPED: Odoo 18.0 not found (neither 'import odoo' works "
+            "nor ODOO_HOME points at an Odoo source tree). The add-on's Odoo tests "
+            "did NOT run. Set ODOO_HOME=/path/to/odoo and run again."
+        )
+        if required:
+            print("ODOO_REQUIRED=1: a missing Odoo is a failure.")
+            print("tier2: 0 passed, 1 failed", flush=True)
+            return 0, 1
+        print("tier2: skipped (Odoo not found)", flush=True)
+        return 0, 0
+
+    print(f"== tier 2: Odoo {odoo.version} at {odoo.where}", flush=True)
+    params = odoo_env.db_params()
+    try:
+        odoo_env.check_postgres(params)
+    except odoo_env.SetupError as exc:
+        banner(f"ODOO TIER CANNOT RUN: {exc}")
+        print("tier2: 0 passed, 1 failed", flush=True)
+        return 0, 1
+
+    db = f"perf_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    LOG_DIR.mkdir(exist_ok=True)
+    log = LOG_DIR / f"{db}.log"
+    data_dir = Path(tempfile.mkdtemp(prefix="perf_odoo_data_"))
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    common = [
+        f"--addons-path={odoo.addons_path}",
+        f"--data-dir={data_dir}",
+        f"--database={db}",
+        "--db-filter=^%s$" % db,
+        "--max-cron-threads=0",
+        "--workers=0",
+        "--log-level=info",
+        *odoo_env.odoo_db_args(params),
+    ]
+    tags = test_tags or f"/{odoo_env.MODULE}"
+    print(f"   database {db}, log {log.relative_to(REPO)}", flush=True)
+    checks_passed, checks_failed, result = 0, 0, None
+    try:
+        started = time.time()
+        code = run_odoo(
+            odoo,
+            common
+            + [
+                f"--init={odoo_env.MODULE}",
+                "--test-enable",
+                f"--test-tags={tags}",
+                f"--http-port={odoo_env.free_port()}",
+                "--stop-after-init",
+            ],
+            log,
+            env,
+        )
+        print(f"   install + tests: exit {code} in {time.time() - started:.0f}s")
+        _problems, result = scan_log(log)
+        if code or result is None:
+            checks_failed += 1
+            print("   FAILED: install or test run did not complete")
+        if not test_tags:
+            code = run_odoo(
+                odoo,
+                common + [f"--update={odoo_env.MODULE}", "--stop-after-init"],
+                log,
+                env,
+            )
+            print(f"   upgrade (-u): exit {code}")
+            checks_passed, checks_failed = (
+                (checks_passed + 1, checks_failed)
+                if not code
+                else (checks_passed, checks_failed + 1)
+            )
+            script = (
+                "mod = env['ir.module.module'].search("
+                f"[('name', '=', '{odoo_env.MODULE}')])\n"
+                "mod.button_immediate_uninstall()\n"
+                "env.cr.commit()\n"
+                "assert mod.state == 'uninstalled', mod.state\n"
+                "print('UNINSTALL-OK')\n"
+            )
+            code = run_odoo(
+                odoo, ["shell", *common, "--no-http"], log, env, stdin=script
+            )
+            text = log.read_text(encoding="utf-8", errors="replace")
+            ok = not code and "UNINSTALL-OK" in text
+            print(f"   uninstall: {'ok' if ok else 'FAILED'}")
+            checks_passed += ok
+            checks_failed += not ok
+    finally:
+        if keep_db:
+            print(f"   kept database {db}")
+        else:
+            subprocess.run(
+                [
+                    "dropdb",
+                    "--if-exists",
+                    "-h",
+                    params["host"],
+                    "-p",
+                    params["port"],
+                    "-U",
+                    params["user"],
+                    db,
+                ],
+                check=False,
+            )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    problems, _ = scan_log(log)
+    if problems:
+        print(f"   {len(problems)} WARNING/ERROR line(s) in the Odoo log (a failure):")
+        for line in problems[:40]:
+            print("   | " + line[:400])
+    run = result["run"] if result else 0
+    bad = (result["failed"] + result["errors"]) if result else 0
+    if result and run == 0:
+        print("   FAILED: no Odoo test ran")
+        checks_failed += 1
+    passed = run - bad + checks_passed
+    failed = bad + checks_failed + len(problems)
+    print(f"tier2: {passed} passed, {failed} failed", flush=True)
+    return passed, failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tier", choices=["1", "2"])
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--test-tags", help="narrow tier 2 (Odoo --test-tags)")
+    args = parser.parse_args()
+    failed = 0
+    if args.tier in (None, "1"):
+        failed += run_tier1()[1]
+    if args.tier in (None, "2"):
+        failed += run_tier2(args.keep_db, args.test_tags)[1]
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
