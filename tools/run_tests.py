@@ -120,7 +120,7 @@ def run_odoo(odoo, args, log, env, stdin=None):
     return proc.returncode
 
 
-def run_tier2(keep_db=False, test_tags=None):
+def run_tier2(keep_db=False, test_tags=None, demo=True):
     required = os.environ.get("ODOO_REQUIRED") == "1"
     try:
         odoo = odoo_env.find_odoo()
@@ -165,6 +165,8 @@ def run_tier2(keep_db=False, test_tags=None):
         "--log-level=info",
         *odoo_env.odoo_db_args(params),
     ]
+    if not demo:
+        common.append("--without-demo=all")
     tags = test_tags or f"/{odoo_env.MODULE}"
     print(f"   database {db}, log {log.relative_to(REPO)}", flush=True)
     checks_passed, checks_failed, result = 0, 0, None
@@ -258,12 +260,15 @@ def main():
     parser.add_argument("--tier", choices=["1", "2"])
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--test-tags", help="narrow tier 2 (Odoo --test-tags)")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="tier 2 without demo data (faster)"
+    )
     args = parser.parse_args()
     failed = 0
     if args.tier in (None, "1"):
         failed += run_tier1()[1]
     if args.tier in (None, "2"):
-        failed += run_tier2(args.keep_db, args.test_tags)[1]
+        failed += run_tier2(args.keep_db, args.test_tags, demo=not args.no_demo)[1]
     sys.exit(1 if failed else 0)
 
 
