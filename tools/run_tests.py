@@ -159,7 +159,7 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
         f"--addons-path={odoo.addons_path}",
         f"--data-dir={data_dir}",
         f"--database={db}",
-        "--db-filter=^%s$" % db,
+        f"--db-filter=^{db}$",
         "--max-cron-threads=0",
         "--workers=0",
         "--log-level=info",

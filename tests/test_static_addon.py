@@ -1,0 +1,221 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Static checks of the add-on that need no Odoo: manifest, data files, XML,
+access rules, Odoo 18 idioms."""
+
+import ast
+import csv
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+ADDON = Path(__file__).resolve().parent.parent / "perf_closed_loop"
+
+MANIFEST = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+DATA_DIRS = ("data", "demo", "security", "views", "wizard", "report")
+
+
+def _listed_files():
+    return list(MANIFEST.get("data", [])) + list(MANIFEST.get("demo", []))
+
+
+def _xml_files():
+    return sorted(p for p in ADDON.rglob("*.xml") if "static" not in p.parts)
+
+
+def _python_models():
+    """(file, _name, is_transient) of every model the add-on defines."""
+    found = []
+    for path in sorted(ADDON.rglob("*.py")):
+        if "tests" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            bases = {ast.unparse(b) for b in node.bases}
+            if not bases & {"models.Model", "models.TransientModel"}:
+                continue
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and any(
+                        isinstance(t, ast.Name) and t.id == "_name"
+                        for t in stmt.targets
+                    )
+                    and isinstance(stmt.value, ast.Constant)
+                ):
+                    found.append((path, stmt.value.value))
+    return found
+
+
+def _acl_rows():
+    with (ADDON / "security" / "ir.model.access.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# ------------------------------------------------------------------ manifest
+def test_manifest_keys():
+    assert MANIFEST["version"] == "18.0.1.0.0" or re.fullmatch(
+        r"18\.0\.\d+\.\d+\.\d+", MANIFEST["version"]
+    )
+    assert MANIFEST["license"] == "LGPL-3"
+    assert MANIFEST["category"] == "Human Resources/Appraisals"
+    assert MANIFEST["depends"] == ["hr", "mail"]
+    assert MANIFEST["summary"].strip()
+    assert "description" not in MANIFEST, "use readme/ fragments"
+    assert MANIFEST["installable"] and MANIFEST["application"]
+    for key in ("author", "website", "maintainers", "development_status"):
+        assert MANIFEST.get(key), key
+
+
+def test_readme_fragments_and_icon():
+    for name in ("DESCRIPTION.md", "USAGE.md", "CONFIGURE.md"):
+        text = (ADDON / "readme" / name).read_text(encoding="utf-8")
+        assert len(text.split()) > 20, f"readme/{name} is too thin"
+    icon = (ADDON / "static" / "description" / "icon.png").read_bytes()
+    assert icon.startswith(b"\x89PNG")
+
+
+def test_manifest_files_exist_and_are_listed():
+    listed = _listed_files()
+    assert len(listed) == len(set(listed)), "a file is listed twice"
+    for rel in listed:
+        assert (ADDON / rel).is_file(), f"manifest lists missing file {rel}"
+    on_disk = {
+        str(p.relative_to(ADDON))
+        for folder in DATA_DIRS
+        for p in (ADDON / folder).glob("*")
+        if p.suffix in (".xml", ".csv")
+    }
+    assert on_disk - set(listed) == set(), "data files not in the manifest"
+
+
+def test_manifest_data_order():
+    data = MANIFEST["data"]
+    assert data[0] == "security/perf_closed_loop_groups.xml"
+    assert data[1] == "security/ir.model.access.csv"
+    menus = data.index("views/perf_closed_loop_menus.xml")
+    assert all(not f.startswith(("security/", "data/")) for f in data[menus:])
+
+
+# ----------------------------------------------------------------------- xml
+@pytest.mark.parametrize("path", _xml_files(), ids=lambda p: p.name)
+def test_xml_parses_and_uses_odoo18_idioms(path):
+    root = etree.parse(str(path)).getroot()
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
+    assert root.tag == "odoo"
+    assert not root.xpath("//tree"), "use <list>, not <tree> (Odoo 18)"
+    assert not root.xpath("//*[@attrs or @states]"), "no attrs/states since 17"
+    assert not root.xpath("//templates/t[@t-name='kanban-box']"), "t-name=card"
+    assert not root.xpath("//field[@name='numbercall' or @name='doall']")
+    assert not root.xpath("//div[hasclass('oe_chatter')]"), "use <chatter/>"
+    for record in root.xpath("//record[@id]|//menuitem[@id]|//template[@id]"):
+        assert not record.get("id").startswith("perf_closed_loop_"), (
+            "xml ids are not prefixed with the module name"
+        )
+
+
+def test_xml_ids_unique():
+    seen = {}
+    for path in _xml_files():
+        root = etree.parse(str(path)).getroot()
+        for node in root.xpath("//*[@id]"):
+            xmlid = node.get("id")
+            if "." in xmlid:
+                continue
+            assert xmlid not in seen, f"{xmlid} in {path.name} and {seen[xmlid]}"
+            seen[xmlid] = path.name
+
+
+def test_views_are_named_after_their_id():
+    for path in ADDON.glob("views/*_views.xml"):
+        root = etree.parse(str(path)).getroot()
+        for rec in root.xpath("//record[@model='ir.ui.view']"):
+            name = rec.xpath("field[@name='name']/text()")
+            assert name and name[0] == rec.get("id").replace("_", "."), rec.get("id")
+
+
+# ------------------------------------------------------------------ security
+def test_every_model_has_access_rules():
+    rows = _acl_rows()
+    covered = {row["model_id:id"] for row in rows}
+    for path, name in _python_models():
+        external = "model_" + name.replace(".", "_")
+        assert external in covered, f"{name} ({path.name}) has no ACL line"
+
+
+def test_acl_ids_unique_and_named():
+    rows = _acl_rows()
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    for row in rows:
+        assert row["id"].startswith("access_"), row["id"]
+        assert row["group_id:id"], f"{row['id']} grants every user (no group)"
+
+
+def test_groups_chain():
+    root = etree.parse(str(ADDON / "security/perf_closed_loop_groups.xml")).getroot()
+    groups = {r.get("id"): r for r in root.xpath("//record[@model='res.groups']")}
+    chain = [
+        "group_perf_user",
+        "group_perf_manager",
+        "group_perf_hr",
+        "group_perf_admin",
+    ]
+    for before, group in zip(chain, chain[1:], strict=False):
+        implied = groups[group].xpath("field[@name='implied_ids']/@eval")[0]
+        assert before in implied
+    for group in chain:
+        category = groups[group].xpath("field[@name='category_id']/@ref")[0]
+        assert category == "base.module_category_human_resources_appraisals"
+    user_implied = groups["base.group_user"].xpath("field[@name='implied_ids']/@eval")
+    assert "group_perf_user" in user_implied[0]
+
+
+# -------------------------------------------------------------------- python
+def test_one_model_per_file_named_after_it():
+    """OCA: one model per file, named after it; a pure child-line model may
+    share its parent's file (``perf.template`` + ``perf.template.kpi``)."""
+    by_file = {}
+    for path, name in _python_models():
+        by_file.setdefault(path, []).append(name)
+    for path, names in by_file.items():
+        main = [n for n in names if n.replace(".", "_") + ".py" == path.name]
+        assert main, f"{path.name} is not named after a model it defines {names}"
+        for other in set(names) - set(main):
+            assert other.startswith(main[0] + "."), f"{other} in {path.name}"
+
+
+def test_no_domain_module_imports_odoo():
+    for path in (ADDON / "domain").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(n.split(".")[0] == "odoo" for n in names), path.name
+
+
+# ---------------------------------------------------------------------- i18n
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]|\{\w*\}")
+
+
+def test_zh_cn_translation_is_complete():
+    pot = polib.pofile(str(ADDON / "i18n" / "perf_closed_loop.pot"))
+    po = polib.pofile(str(ADDON / "i18n" / "zh_CN.po"))
+    translated = {(e.msgctxt, e.msgid): e.msgstr for e in po}
+    missing = [e.msgid for e in pot if not translated.get((e.msgctxt, e.msgid))]
+    assert not missing, f"{len(missing)} terms lack a zh_CN translation: {missing[:10]}"
+    for entry in po:
+        if entry.msgstr:
+            assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
+                PLACEHOLDER.findall(entry.msgstr)
+            ), f"placeholders differ: {entry.msgid!r} -> {entry.msgstr!r}"

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Regenerate ``i18n/perf_closed_loop.pot`` from a fresh install and merge it
+into ``i18n/zh_CN.po`` (kept translations stay, new terms are added empty,
+vanished terms are dropped). Prints how many terms still need a translation.
+
+Needs Odoo 18.0 (``ODOO_HOME`` or ``import odoo``) and PostgreSQL, like the
+Odoo test tier.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import odoo_env
+
+I18N = odoo_env.REPO / odoo_env.MODULE / "i18n"
+
+
+def export_pot(odoo, params):
+    db = f"perf_i18n_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    pot = I18N / f"{odoo_env.MODULE}.pot"
+    with tempfile.TemporaryDirectory() as data_dir:
+        common = [
+            f"--addons-path={odoo.addons_path}",
+            f"--data-dir={data_dir}",
+            f"--database={db}",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            *odoo_env.odoo_db_args(params),
+        ]
+        try:
+            subprocess.run(
+                odoo.command + common + [f"--init={odoo_env.MODULE}"], check=True
+            )
+            subprocess.run(
+                odoo.command
+                + common
+                + [f"--i18n-export={pot}", f"--modules={odoo_env.MODULE}"],
+                check=True,
+            )
+        finally:
+            subprocess.run(
+                [
+                    "dropdb",
+                    "--if-exists",
+                    "-h",
+                    params["host"],
+                    "-p",
+                    params["port"],
+                    "-U",
+                    params["user"],
+                    db,
+                ],
+                check=False,
+            )
+    return pot
+
+
+def merge(pot_path, lang="zh_CN"):
+    pot = polib.pofile(str(pot_path))
+    po_path = I18N / f"{lang}.po"
+    old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
+    known = {(e.msgctxt, e.msgid): e for e in old if e.msgstr}
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = dict(pot.metadata)
+    po.metadata.update(
+        {
+            "Language": lang,
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Plural-Forms": "nplurals=1; plural=0;",
+        }
+    )
+    po.header = pot.header
+    missing = 0
+    for entry in pot:
+        done = known.get((entry.msgctxt, entry.msgid))
+        entry.msgstr = done.msgstr if done else ""
+        missing += not entry.msgstr
+        po.append(entry)
+    po.save(str(po_path))
+    return po_path, len(pot), missing
+
+
+def main():
+    odoo = odoo_env.find_odoo()
+    if not odoo:
+        sys.exit("Odoo 18.0 not found: set ODOO_HOME to an Odoo 18.0 source tree.")
+    params = odoo_env.db_params()
+    odoo_env.check_postgres(params)
+    pot = export_pot(odoo, params)
+    po_path, total, missing = merge(pot)
+    print(f"{pot.name}: {total} terms; {po_path.name}: {missing} untranslated")
+
+
+if __name__ == "__main__":
+    main()
