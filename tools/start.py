@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Start Odoo 18.0 on http://127.0.0.1:8069 with a fresh database holding
+perf_closed_loop and its demo data (an org chart of 60+ employees).
+
+Odoo is found through ``ODOO_HOME`` or ``import odoo``; PostgreSQL through
+PGHOST/PGPORT (default 127.0.0.1:5432) and the role ODOO_DB_USER (default
+``odoo``, created when missing). The database (default ``perf_demo``) is
+dropped and recreated on every start.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import odoo_env
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="perf_demo")
+    parser.add_argument("--port", type=int, default=8069)
+    parser.add_argument(
+        "--load-language", default="zh_CN", help="extra language ('' for none)"
+    )
+    args = parser.parse_args()
+    try:
+        odoo = odoo_env.find_odoo()
+        if not odoo:
+            raise odoo_env.SetupError(
+                "Odoo 18.0 not found: neither 'import odoo' works nor ODOO_HOME "
+                "points at an Odoo source tree. Install Odoo 18.0 or run "
+                "'ODOO_HOME=/path/to/odoo python3 tools/start.py'."
+            )
+        params = odoo_env.db_params()
+        odoo_env.check_postgres(params)
+    except odoo_env.SetupError as exc:
+        sys.exit(f"ERROR: {exc}")
+
+    data_dir = odoo_env.REPO / ".odoo-data"
+    common = [
+        f"--addons-path={odoo.addons_path}",
+        f"--data-dir={data_dir}",
+        f"--database={args.database}",
+        f"--db-filter=^{args.database}$",
+        *odoo_env.odoo_db_args(params),
+    ]
+    subprocess.run(
+        [
+            "dropdb",
+            "--if-exists",
+            "-h",
+            params["host"],
+            "-p",
+            params["port"],
+            "-U",
+            params["user"],
+            args.database,
+        ],
+        check=True,
+    )
+    print(f"Creating database {args.database} with perf_closed_loop and demo data…")
+    install = [f"--init={odoo_env.MODULE}", "--stop-after-init", "--log-level=warn"]
+    if args.load_language:
+        install.append(f"--load-language={args.load_language}")
+    subprocess.run(odoo.command + common + install, check=True)
+    print(
+        f"\nOdoo is starting on http://127.0.0.1:{args.port}/odoo\n"
+        "  log in as admin / admin (performance administrator), or as a demo\n"
+        "  employee whose password is their login, e.g. zhang.wei / zhang.wei\n"
+        "  (see README.md for HR officers and managers). Ctrl+C stops it.\n",
+        flush=True,
+    )
+    os.execv(
+        odoo.command[0],
+        odoo.command
+        + common
+        + [f"--http-port={args.port}", "--http-interface=127.0.0.1"],
+    )
+
+
+if __name__ == "__main__":
+    main()
