@@ -18,6 +18,17 @@
     "data": [
         "security/perf_closed_loop_groups.xml",
         "security/ir.model.access.csv",
+        "security/perf_rating_scale_security.xml",
+        "security/perf_template_security.xml",
+        "security/perf_flow_security.xml",
+        "security/perf_distribution_policy_security.xml",
+        "data/perf_rating_scale_data.xml",
+        "data/perf_flow_data.xml",
+        "data/perf_distribution_policy_data.xml",
+        "views/perf_rating_scale_views.xml",
+        "views/perf_template_views.xml",
+        "views/perf_flow_views.xml",
+        "views/perf_distribution_policy_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
     "assets": {

@@ -187,7 +187,8 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
         )
         print(f"   install + tests: exit {code} in {time.time() - started:.0f}s")
         _problems, result = scan_log(log)
-        if code or result is None:
+        tests_bad = (result["failed"] + result["errors"]) if result else 0
+        if result is None or (code and not tests_bad):
             checks_failed += 1
             print("   FAILED: install or test run did not complete")
         if not test_tags:
@@ -249,8 +250,9 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
     if result and run == 0:
         print("   FAILED: no Odoo test ran")
         checks_failed += 1
-    passed = run - bad + checks_passed
-    failed = bad + checks_failed + len(problems)
+    # The clean log is one more check: a failed test also logs an ERROR.
+    passed = run - bad + checks_passed + (not problems)
+    failed = bad + checks_failed + bool(problems)
     print(f"tier2: {passed} passed, {failed} failed", flush=True)
     return passed, failed
 

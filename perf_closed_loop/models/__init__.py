@@ -1,2 +1,11 @@
-# Copyright 2026 perf_closed_loop authors
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from . import perf_config_line_mixin
+from . import perf_config_parent_mixin
+from . import perf_rating_scale
+from . import perf_rating_grade
+from . import perf_template
+from . import perf_template_kpi
+from . import perf_template_question
+from . import perf_flow
+from . import perf_flow_step
+from . import perf_distribution_policy
+from . import perf_distribution_policy_line

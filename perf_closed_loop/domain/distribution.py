@@ -1,0 +1,121 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Forced distribution: quotas per grade (min/max % of a group), turned
+into seats for a group of n people by largest-remainder rounding."""
+
+import math
+from typing import NamedTuple
+
+TOLERANCE = 1e-9
+
+
+class PolicyProblem(NamedTuple):
+    kind: str
+    codes: tuple
+    value: float | None
+
+
+class DistributionProblem(NamedTuple):
+    code: str
+    count: int
+    min_count: int
+    max_count: int
+
+
+class DistributionCheck(NamedTuple):
+    ok: bool
+    blocking: bool
+    problems: tuple
+
+
+def _bounds(bounds):
+    low, high = bounds
+    low = 0.0 if low is None else float(low)
+    high = 100.0 if high is None else float(high)
+    return low, high
+
+
+def policy_problems(policy, grade_codes):
+    """Problems of a policy (code -> (min %, max %)) for a scale's grades."""
+    problems = []
+    bounds = {code: _bounds(b) for code, b in policy.items()}
+    for code, (low, high) in bounds.items():
+        if not (0 <= low <= 100 and 0 <= high <= 100):
+            problems.append(PolicyProblem("out_of_range", (code,), None))
+        elif low > high:
+            problems.append(PolicyProblem("min_above_max", (code,), None))
+    missing = tuple(code for code in grade_codes if code not in bounds)
+    if missing:
+        problems.append(PolicyProblem("missing_grade", missing, None))
+    unknown = tuple(code for code in bounds if code not in set(grade_codes))
+    if unknown:
+        problems.append(PolicyProblem("unknown_grade", unknown, None))
+    total_min = sum(low for low, _high in bounds.values())
+    total_max = sum(high for _low, high in bounds.values())
+    if total_min > 100 + TOLERANCE:
+        problems.append(PolicyProblem("infeasible_min", (), round(total_min, 2)))
+    if bounds and not missing and total_max < 100 - TOLERANCE:
+        problems.append(PolicyProblem("infeasible_max", (), round(total_max, 2)))
+    return problems
+
+
+def quota_counts(group_size, policy):
+    """Seats per grade for a group: code -> (min_count, max_count).
+
+    Maximums are floor(n * max %); while they leave people without a seat,
+    one more seat goes to the grade with the largest remainder (earlier
+    grade first on ties) that may still round up. Minimums are floor(n *
+    min %), never above the maximum."""
+    if isinstance(group_size, bool) or int(group_size) != group_size or group_size < 0:
+        raise ValueError(
+            f"The group size must be a whole number >= 0 ({group_size!r})."
+        )
+    n = int(group_size)
+    bounds = {code: _bounds(b) for code, b in policy.items()}
+    for code, (low, high) in bounds.items():
+        if not (0 <= low <= high <= 100):
+            raise ValueError(f"Invalid quota for grade {code}: {low}–{high} %.")
+    exact_max = {code: n * high / 100.0 for code, (_low, high) in bounds.items()}
+    max_counts = {code: math.floor(v + TOLERANCE) for code, v in exact_max.items()}
+    order = sorted(
+        (code for code in bounds if bounds[code][1] > 0),
+        key=lambda code: (
+            -(exact_max[code] - math.floor(exact_max[code] + TOLERANCE)),
+            list(bounds).index(code),
+        ),
+    )
+    for code in order:
+        if sum(max_counts.values()) >= n:
+            break
+        if max_counts[code] < math.ceil(exact_max[code] - TOLERANCE):
+            max_counts[code] += 1
+    result = {}
+    for code, (low, _high) in bounds.items():
+        min_count = min(math.floor(n * low / 100.0 + TOLERANCE), max_counts[code])
+        result[code] = (min_count, min(max_counts[code], n))
+    return result
+
+
+def check_distribution(counts, policy, min_group_size=0):
+    """Check grade counts against a policy. Outside the quotas is blocking
+    only for groups of at least min_group_size people."""
+    for code, count in counts.items():
+        if code not in policy:
+            raise ValueError(f"Grade {code} is not in the policy.")
+        if int(count) != count or count < 0:
+            raise ValueError(f"Invalid count for grade {code}: {count!r}.")
+    n = int(sum(counts.values()))
+    quotas = quota_counts(n, policy)
+    problems = tuple(
+        DistributionProblem(code, int(counts.get(code, 0)), low, high)
+        for code, (low, high) in quotas.items()
+        if not low <= counts.get(code, 0) <= high
+    )
+    ok = not problems
+    return DistributionCheck(ok, (not ok) and n >= min_group_size, problems)
+
+
+def distribution_percentages(counts):
+    """Share of each grade in percent (0 for an empty group)."""
+    n = sum(counts.values())
+    return {code: (count * 100.0 / n if n else 0.0) for code, count in counts.items()}

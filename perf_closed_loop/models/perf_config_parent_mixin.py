@@ -1,0 +1,31 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, models
+
+from .perf_config_line_mixin import PARENT_CHECKS_CONTEXT, PARENT_CHECKS_TOKEN
+
+
+class PerfConfigParentMixin(models.AbstractModel):
+    """Configuration record whose lines it validates as a whole (see
+    ``perf.config.line.mixin``). Its ``create``/``write`` tell the lines not to
+    validate themselves one by one; its constraints run once at the end."""
+
+    _name = "perf.config.parent.mixin"
+    _description = "Configuration record validating its lines"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super(
+            PerfConfigParentMixin,
+            self.with_context(**{PARENT_CHECKS_CONTEXT: PARENT_CHECKS_TOKEN}),
+        ).create(vals_list)
+        return records.with_env(self.env)
+
+    def write(self, vals):
+        return super(
+            PerfConfigParentMixin,
+            self.with_context(**{PARENT_CHECKS_CONTEXT: PARENT_CHECKS_TOKEN}),
+        ).write(vals)
+
+    def _perf_check_lines(self):
+        """Run the constraints that look at the lines; overridden."""

@@ -1,0 +1,117 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..domain import grading
+
+
+class PerfRatingScale(models.Model):
+    """A grade scale (S/A/B/C/D …): each grade covers a band of the 0–100
+    score, and the bands together cover 0–100 without gap or overlap.
+
+    Access: every employee reads the scales (their reviews show grades);
+    only performance administrators create, edit, archive or delete them.
+    """
+
+    _name = "perf.rating.scale"
+    _inherit = ["perf.config.parent.mixin"]
+    _description = "Rating Scale"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------ fields
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        help="Leave empty to share the scale between companies.",
+        index=True,
+    )
+    description = fields.Text(translate=True)
+    grade_ids = fields.One2many(
+        "perf.rating.grade", "scale_id", string="Grades", copy=True
+    )
+    grade_count = fields.Integer(compute="_compute_grade_count")
+
+    # ----------------------------------------------------------- compute
+    @api.depends("grade_ids")
+    def _compute_grade_count(self):
+        for scale in self:
+            scale.grade_count = len(scale.grade_ids)
+
+    # ------------------------------------------------------- constraints
+    @api.constrains("grade_ids")
+    def _check_grade_bands(self):
+        for scale in self:
+            bands = [(g.code, g.min_score, g.max_score) for g in scale.grade_ids]
+            messages = [
+                scale._band_problem_message(problem)
+                for problem in grading.band_problems(bands)
+            ]
+            if messages:
+                raise ValidationError(
+                    self.env._(
+                        "The grades of the scale “%(scale)s” must cover the scores "
+                        "0 to 100 without gaps or overlaps:\n%(problems)s",
+                        scale=scale.name,
+                        problems="\n".join(f"• {m}" for m in messages),
+                    )
+                )
+
+    def _perf_check_lines(self):
+        self._check_grade_bands()
+
+    def _band_problem_message(self, problem):
+        codes = " / ".join(problem.codes)
+        low, high = problem.low, problem.high
+        if problem.kind == "empty":
+            return self.env._("the scale has no grade.")
+        if problem.kind == "inverted":
+            return self.env._(
+                "grade %(codes)s: the minimum score must be below the maximum score.",
+                codes=codes,
+            )
+        if problem.kind == "out_of_range":
+            return self.env._(
+                "grade %(codes)s: scores must stay between 0 and 100.", codes=codes
+            )
+        if problem.kind == "gap":
+            return self.env._(
+                "no grade covers the scores from %(low)s to %(high)s "
+                "(next to %(codes)s).",
+                low=low,
+                high=high,
+                codes=codes,
+            )
+        if problem.kind == "overlap":
+            return self.env._(
+                "grades %(codes)s overlap between %(low)s and %(high)s.",
+                codes=codes,
+                low=low,
+                high=high,
+            )
+        if problem.kind == "duplicate_code":
+            return self.env._("the code %(codes)s is used twice.", codes=codes)
+        return self.env._("grades %(codes)s are not valid.", codes=codes)
+
+    # ---------------------------------------------------------- business
+    def _bands(self):
+        self.ensure_one()
+        return [(g.code, g.min_score, g.max_score) for g in self.grade_ids]
+
+    def _grade_for_score(self, score):
+        """The grade of this scale whose band holds ``score``."""
+        self.ensure_one()
+        if score is None or score is False or not self.grade_ids:
+            return self.env["perf.rating.grade"]
+        code = grading.grade_for_score(score, self._bands())
+        return self.grade_ids.filtered(lambda g: g.code == code)[:1]
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for scale, vals in zip(self, vals_list, strict=True):
+            if "name" not in (default or {}):
+                vals["name"] = self.env._("%(name)s (copy)", name=scale.name)
+        return vals_list
