@@ -9,3 +9,11 @@ from . import perf_flow
 from . import perf_flow_step
 from . import perf_distribution_policy
 from . import perf_distribution_policy_line
+from . import res_users
+from . import perf_cycle
+from . import perf_cycle_assignment
+from . import perf_review
+from . import perf_review_line
+from . import perf_objective
+from . import perf_review_approval
+from . import perf_checkin

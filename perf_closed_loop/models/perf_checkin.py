@@ -1,0 +1,120 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class PerfCheckin(models.Model):
+    """A progress update (执行反馈) on a KPI line or key result during
+    execution: new actual value or progress, status, blocker, note.
+
+    Access: the employee, their manager and HR record check-ins on reviews
+    in execution; whoever reads the review reads them. Check-ins are a
+    record of what was said: they are not edited or deleted afterwards
+    (HR excepted).
+    """
+
+    _name = "perf.checkin"
+    _description = "Check-in"
+    _order = "date desc, id desc"
+
+    review_id = fields.Many2one(
+        "perf.review", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="review_id.company_id", store=True)
+    employee_id = fields.Many2one(related="review_id.employee_id", store=True)
+    line_id = fields.Many2one(
+        "perf.review.line",
+        string="Indicator",
+        domain="[('review_id', '=', review_id), ('kind', 'in', ('kpi', 'key_result'))]",
+        index=True,
+    )
+    line_kind = fields.Selection(related="line_id.kind")
+    target_value = fields.Float(related="line_id.target_value")
+    unit = fields.Char(related="line_id.unit")
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True
+    )
+    value = fields.Float(string="Actual value")
+    progress = fields.Float(string="Progress (%)")
+    status = fields.Selection(
+        [
+            ("on_track", "On track"),
+            ("at_risk", "At risk"),
+            ("off_track", "Off track"),
+        ],
+        required=True,
+        default="on_track",
+    )
+    blocker = fields.Text(help="What stands in the way, and what help is needed.")
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "progress_range",
+            "CHECK(progress >= 0 AND progress <= 100)",
+            "Progress goes from 0 to 100%.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["user_id"] = self.env.uid
+        checkins = super().create(vals_list)
+        for checkin in checkins:
+            checkin.review_id._check_can_checkin()
+            if checkin.line_id and checkin.line_id.review_id != checkin.review_id:
+                raise UserError(
+                    self.env._("A check-in is about an indicator of its review.")
+                )
+            checkin.review_id._apply_checkin(checkin)
+        return checkins
+
+    def write(self, vals):
+        if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
+            raise UserError(
+                self.env._("A check-in cannot be changed; record a new one.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
+            raise UserError(
+                self.env._("A check-in cannot be deleted; record a new one.")
+            )
+        return super().unlink()
+
+    def _summary_html(self):
+        self.ensure_one()
+        status = dict(self._fields["status"]._description_selection(self.env))[
+            self.status
+        ]
+        if self.line_id.kind == "kpi":
+            value = self.env._(
+                "actual %(value)s / target %(target)s %(unit)s",
+                value=self.value,
+                target=self.line_id.target_value,
+                unit=self.line_id.unit or "",
+            )
+        elif self.line_id:
+            value = self.env._("progress %(progress)s%%", progress=self.progress)
+        else:
+            value = ""
+        parts = [
+            Markup("<b>%s</b> %s — %s")
+            % (
+                escape(self.env._("Check-in")),
+                escape(self.line_id.name or ""),
+                escape(status),
+            ),
+            escape(value),
+        ]
+        if self.blocker:
+            parts.append(escape(self.env._("Blocker: %(text)s", text=self.blocker)))
+        if self.note:
+            parts.append(escape(self.note))
+        return Markup("<br/>").join(parts)

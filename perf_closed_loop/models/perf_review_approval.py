@@ -1,0 +1,37 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class PerfReviewApproval(models.Model):
+    """One approval in a chain (goal approval of a review, HR approval of a
+    calibration). Each submission opens a new round; earlier rounds stay as
+    history. Read with the review; written only by the review's actions."""
+
+    _name = "perf.review.approval"
+    _description = "Approval"
+    _order = "review_id, round, sequence, id"
+
+    review_id = fields.Many2one("perf.review", ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="review_id.company_id", store=True)
+    kind = fields.Selection(
+        [("goal", "Goal approval"), ("hr", "HR approval")],
+        required=True,
+        default="goal",
+    )
+    round = fields.Integer(default=1, required=True)
+    sequence = fields.Integer(default=10)
+    approver_id = fields.Many2one("res.users", required=True, index=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Superseded"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    reason = fields.Text()
+    date = fields.Datetime()

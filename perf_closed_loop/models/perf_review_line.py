@@ -1,0 +1,177 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..domain import scoring
+
+GOAL_FIELDS = {
+    "name",
+    "description",
+    "weight",
+    "target_value",
+    "unit",
+    "direction",
+    "objective_id",
+    "sequence",
+}
+TEMPLATE_LOCKED_FIELDS = {"name", "weight", "direction", "kind"}
+
+
+class PerfReviewLine(models.Model):
+    """One indicator of a review: a KPI line (from the template or added
+    when goals are set), a key result of an objective, or a question.
+
+    Access: read with the review. Goals (name, target, weight …) are edited
+    by whoever may edit the review's goals, only while they are being set;
+    a template indicator keeps its name and weight. Actual values and
+    progress only change through check-ins.
+    """
+
+    _name = "perf.review.line"
+    _description = "Review Indicator"
+    _order = "review_id, kind, sequence, id"
+
+    review_id = fields.Many2one(
+        "perf.review", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="review_id.company_id", store=True)
+    employee_id = fields.Many2one(related="review_id.employee_id", store=True)
+    review_state = fields.Selection(related="review_id.state")
+    kind = fields.Selection(
+        [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")],
+        required=True,
+        default="kpi",
+        index=True,
+    )
+    objective_id = fields.Many2one(
+        "perf.objective", ondelete="cascade", index=True, string="Objective"
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Indicator", required=True)
+    description = fields.Text()
+    weight = fields.Float(string="Weight (%)")
+    target_value = fields.Float(string="Target")
+    actual_value = fields.Float(string="Actual", readonly=True)
+    unit = fields.Char()
+    direction = fields.Selection(
+        [("higher", "Higher is better"), ("lower", "Lower is better")],
+        default="higher",
+    )
+    auto_score = fields.Boolean(string="Scored from actual vs target")
+    score_cap = fields.Float(default=120.0)
+    progress = fields.Float(string="Progress (%)", readonly=True)
+    origin = fields.Selection(
+        [("template", "Template"), ("employee", "Employee"), ("manager", "Manager")],
+        default="employee",
+        required=True,
+        readonly=True,
+    )
+    template_kpi_id = fields.Many2one("perf.template.kpi", readonly=True)
+    template_question_id = fields.Many2one("perf.template.question", readonly=True)
+    status = fields.Selection(
+        [
+            ("on_track", "On track"),
+            ("at_risk", "At risk"),
+            ("off_track", "Off track"),
+        ],
+        readonly=True,
+    )
+    last_checkin_date = fields.Date(readonly=True)
+    checkin_ids = fields.One2many("perf.checkin", "line_id", string="Check-ins")
+
+    _sql_constraints = [
+        ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
+    ]
+
+    @api.depends("name", "objective_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = (
+                f"{line.objective_id.name} › {line.name}"
+                if line.objective_id
+                else line.name
+            )
+
+    # ------------------------------------------------------------- CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            reviews = self.env["perf.review"].browse(
+                {vals.get("review_id") for vals in vals_list}
+            )
+            reviews._check_can_edit_goals()
+            user_origin = self.env["perf.review"]._goal_origin_for_user
+            for vals in vals_list:
+                review = reviews.browse(vals["review_id"])
+                vals["origin"] = user_origin(review)
+                vals.pop("actual_value", None)
+                vals.pop("progress", None)
+                if vals.get("kind") == "question":
+                    raise UserError(self.env._("Questions come from the template."))
+        lines = super().create(vals_list)
+        lines.objective_id._check_same_review(lines)
+        return lines
+
+    def write(self, vals):
+        if not self.env.su:
+            illegal = set(vals) - GOAL_FIELDS
+            if illegal:
+                raise UserError(
+                    self.env._(
+                        "Actual values and progress are recorded through check-ins."
+                    )
+                )
+            self.review_id._check_can_edit_goals()
+            if set(vals) & TEMPLATE_LOCKED_FIELDS and self.filtered(
+                lambda line: line.origin == "template"
+            ):
+                raise UserError(
+                    self.env._(
+                        "An indicator of the template keeps its name and weight; "
+                        "only its target can change."
+                    )
+                )
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            self.review_id._check_can_edit_goals()
+            if self.filtered(lambda line: line.origin == "template"):
+                raise UserError(
+                    self.env._("An indicator of the template cannot be removed.")
+                )
+            if self.review_id.filtered("goal_change_state"):
+                raise UserError(
+                    self.env._(
+                        "During a goal change, set an indicator's weight to 0 "
+                        "instead of removing it: the approved goals are kept."
+                    )
+                )
+        return super().unlink()
+
+    # --------------------------------------------------------- business
+    def _compute_progress_from_actual(self, actual):
+        """Progress (0–100) of a KPI line reaching ``actual``."""
+        self.ensure_one()
+        score = scoring.kpi_auto_score(
+            actual, self.target_value, self.direction or "higher", cap=100.0
+        )
+        return min(score, 100.0)
+
+    def action_open_checkin(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check in: %(line)s", line=self.display_name),
+            "res_model": "perf.checkin",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_review_id": self.review_id.id,
+                "default_line_id": self.id,
+                "default_value": self.actual_value,
+                "default_progress": self.progress,
+            },
+        }
