@@ -397,7 +397,6 @@ class PerfCycle(models.Model):
         self._write_state({"launch_state": "queued", "launch_total": total})
         if total <= self._sync_limit():
             self._launch_batches()
-            self._deliver_todos()
         else:
             self.message_post(
                 body=self.env._(
@@ -474,6 +473,8 @@ class PerfCycle(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        # To-dos and their notifications go out from the batched job.
+        self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
 
     def _create_reviews(self, entries):
         """One batch of reviews, with their lines and approval chains."""
@@ -579,7 +580,6 @@ class PerfCycle(models.Model):
             cycle._launch_batches(commit=commit)
             if commit:
                 self.env.cr.commit()
-        self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
 
     @api.model
     def _cron_deliver_todos(self):
@@ -636,7 +636,7 @@ class PerfCycle(models.Model):
     def _do_cancel(self, reason):
         for cycle in self:
             reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
-            reviews.activity_unlink(["perf_closed_loop.mail_activity_type_perf_todo"])
+            reviews._todo_activities().unlink()
             reviews._write_state(
                 {"state": "cancelled", "cancel_reason": reason, "todo_pending": False}
             )

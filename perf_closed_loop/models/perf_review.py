@@ -725,7 +725,24 @@ class PerfReview(models.Model):
         )
 
     def _close_todos(self):
-        self.sudo().activity_unlink([TODO_TYPE])
+        """The current user's to-dos are done; other open ones are void."""
+        activities = self._todo_activities()
+        mine = activities.filtered(lambda a: a.user_id == self.env.user)
+        mine.action_feedback(feedback=self.env._("Done"))
+        (activities - mine).sudo().unlink()
+
+    def _todo_activities(self):
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self.env.ref(TODO_TYPE).id),
+                ]
+            )
+        )
 
     def _first_actor(self):
         """User with the first to-do after launch."""

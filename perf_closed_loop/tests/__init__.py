@@ -3,3 +3,5 @@
 from . import test_security_groups
 from . import test_tour_smoke
 from . import test_config
+from . import test_cycle_launch
+from . import test_review_flow

@@ -1,0 +1,215 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import PerfOrgCase
+
+
+@tagged("post_install", "-at_install")
+class TestCycleLaunch(PerfOrgCase):
+    """Preview and launch of a company-wide cycle."""
+
+    def test_preview_lists_templates_and_problems(self):
+        nobody = self.env["hr.employee"].create(
+            {"name": "No User", "department_id": self.dep_sales.id}
+        )
+        cycle = self._cycle()
+        action = cycle.with_user(self.user_hr).action_preview_launch()
+        wizard = self.env["perf.cycle.launch"].browse(action["res_id"])
+        by_employee = {line.employee_id: line for line in wizard.line_ids}
+        # R&D people get the R&D template (nearer department), others the
+        # company one.
+        self.assertEqual(by_employee[self.emp_employee].template_id, self.template_okr)
+        self.assertEqual(by_employee[self.emp_rd_head].template_id, self.template_okr)
+        self.assertEqual(by_employee[self.emp_sales].template_id, self.template_kpi)
+        self.assertEqual(by_employee[self.emp_ceo].template_id, self.template_kpi)
+        self.assertIn("2 assignments", by_employee[self.emp_employee].problem)
+        self.assertFalse(by_employee[self.emp_employee].blocking)
+        self.assertIn("no manager", by_employee[self.emp_ceo].problem)
+        self.assertFalse(by_employee[self.emp_ceo].blocking)
+        self.assertTrue(by_employee[nobody].blocking)
+        self.assertIn("no user", by_employee[nobody].problem)
+        self.assertEqual(wizard.blocking_count, 1)
+        self.assertEqual(wizard.employee_count, 7)
+        # Nothing was created by the dry run.
+        self.assertFalse(cycle.review_ids)
+        # Launching with blocking problems is refused with the list.
+        with self.assertRefused(UserError, "No User: no user"):
+            cycle.with_user(self.user_hr).action_launch()
+        self.assertFalse(cycle.review_ids)
+
+    def test_explicit_employee_wins_and_archived_blocks(self):
+        cycle = self._cycle()
+        cycle.assignment_ids = [
+            Command.create(
+                {
+                    "employee_ids": [Command.set(self.emp_employee.ids)],
+                    "template_id": self.template_kpi.id,
+                    "sequence": 1,
+                }
+            )
+        ]
+        plan = {e["employee"]: e for e in cycle._launch_plan()}
+        self.assertEqual(plan[self.emp_employee]["template"], self.template_kpi)
+        self.emp_peer.action_archive()
+        cycle.assignment_ids = [
+            Command.create(
+                {
+                    "employee_ids": [Command.set(self.emp_peer.ids)],
+                    "template_id": self.template_kpi.id,
+                }
+            )
+        ]
+        plan = {e["employee"]: e for e in cycle._launch_plan()}
+        codes = [code for code, _b, _m in plan[self.emp_peer]["problems"]]
+        self.assertIn("archived", codes)
+
+    def test_overlapping_cycle_blocks(self):
+        first = self._cycle()
+        self._launch(first)
+        second = self._cycle(name="Overlap", date_start="2026-10-01")
+        with self.assertRefused(UserError, "overlapping cycle 2026 H2"):
+            second.with_user(self.user_hr).action_launch()
+        later = self._cycle(
+            name="2027 H1", date_start="2027-01-01", date_end="2027-06-30"
+        )
+        self._launch(later)
+        self.assertEqual(len(later.review_ids), 6)
+
+    def test_launch_creates_reviews_with_snapshots_and_todos(self):
+        cycle = self._cycle()
+        reviews = self._launch(cycle)
+        self.assertEqual(cycle.state, "goal_setting")
+        self.assertEqual(len(reviews), 6)
+        review = self._review(cycle, self.emp_employee)
+        self.assertEqual(review.manager_id, self.emp_manager)
+        self.assertEqual(review.manager_user_id, self.user_manager)
+        self.assertEqual(review.skip_manager_id, self.emp_rd_head)
+        self.assertEqual(review.department_id, self.dep_backend)
+        self.assertEqual(review.template_id, self.template_okr)
+        self.assertEqual(review.flow_id, self.flow_full)
+        self.assertEqual(review.state, "goal_setting")
+        self.assertEqual(review.line_ids.mapped("name"), ["Delivery", "Incidents"])
+        self.assertEqual(set(review.line_ids.mapped("origin")), {"template"})
+        # The chain of the full flow: the manager approves.
+        self.assertEqual(review.approval_ids.approver_id, self.user_manager)
+        # One to-do for the employee, due at the goal deadline.
+        activity = review.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_employee)
+        self.assertEqual(str(activity.date_deadline), "2026-07-15")
+        self.assertFalse(reviews.filtered("todo_pending"))
+        # Bulk work: no chatter message or tracking per review (only the
+        # to-do notification of each person), one summary on the cycle.
+        messages = self.env["mail.message"].search(
+            [("model", "=", "perf.review"), ("res_id", "in", reviews.ids)]
+        )
+        self.assertEqual(set(messages.mapped("message_type")), {"user_notification"})
+        self.assertEqual(len(messages), 6)
+        self.assertFalse(messages.tracking_value_ids)
+        self.assertIn(
+            "6 reviews",
+            cycle.message_ids.filtered(lambda m: "launched" in (m.body or ""))[:1].body,
+        )
+        # Launching twice is refused.
+        with self.assertRefused(UserError, "already launched"):
+            cycle.with_user(self.user_hr).action_launch()
+
+    def test_one_review_per_employee_and_cycle(self):
+        cycle = self._cycle()
+        review = self._launch(cycle)[:1]
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            review.sudo().copy()
+
+    def test_manager_sets_goals_in_light_flow(self):
+        light = self.template_kpi.copy({"name": "Light", "flow_id": self.flow_light.id})
+        cycle = self._cycle(
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(self.dep_backend.ids)],
+                        "include_subdepartments": False,
+                        "template_id": light.id,
+                    }
+                )
+            ]
+        )
+        self._launch(cycle)
+        review = self._review(cycle, self.emp_employee)
+        self.assertEqual(review.activity_ids.user_id, self.user_manager)
+        self.assertFalse(review.approval_ids)
+        self.assertEqual(
+            cycle.review_ids.employee_id,
+            self.emp_employee | self.emp_peer | self.emp_manager,
+        )
+
+    def test_only_hr_launches(self):
+        cycle = self._cycle()
+        for user in (self.user_employee, self.user_manager):
+            with self.assertRaises(AccessError):
+                cycle.with_user(user).action_launch()
+            with self.assertRaises(AccessError):
+                self.env["perf.cycle"].with_user(user).create(
+                    {"name": "x", "date_start": "2026-01-01", "date_end": "2026-02-01"}
+                )
+
+    def test_state_cannot_be_written(self):
+        cycle = self._cycle()
+        with self.assertRefused(UserError, "buttons"):
+            cycle.with_user(self.user_hr).write({"state": "execution"})
+        self._launch(cycle)
+        review = cycle.review_ids[:1]
+        with self.assertRefused(UserError, "buttons"):
+            review.with_user(self.user_hr).write({"state": "execution"})
+        with self.assertRefused(UserError, "buttons"):
+            review.sudo().write({"state": "execution"})
+        with self.assertRefused(UserError, "buttons"):
+            review.with_context(perf_review_state_change=True).sudo().write(
+                {"state": "execution"}
+            )
+
+    def test_background_launch_resumes_without_duplicates(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "perf_closed_loop.launch_sync_limit", 2
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "perf_closed_loop.launch_batch_size", 4
+        )
+        cycle = self._cycle()
+        cycle.with_user(self.user_hr).action_launch()
+        self.assertEqual(cycle.launch_state, "queued")
+        self.assertFalse(cycle.review_ids)
+        self.assertEqual(cycle.state, "draft")
+        # A crash after the first batch: some reviews exist, the job resumes.
+        plan = cycle._launch_plan()
+        cycle._create_reviews(plan[:3])
+        cycle._write_state({"launch_state": "running"})
+        self.env["perf.cycle"]._cron_launch()
+        self.assertEqual(len(cycle.review_ids), 6)
+        self.assertEqual(cycle.launch_state, "done")
+        self.assertEqual(cycle.launch_done, 6)
+        self.assertEqual(cycle.state, "goal_setting")
+        self.assertEqual(cycle.todo_pending_count, 6)
+        self.env["perf.cycle"]._cron_deliver_todos()
+        self.assertEqual(cycle.todo_pending_count, 0)
+        self.assertEqual(len(cycle.review_ids.activity_ids), 6)
+
+    def test_cancel_with_reason(self):
+        cycle = self._cycle()
+        self._launch(cycle)
+        action = cycle.with_user(self.user_hr).action_cancel()
+        self.assertEqual(action["res_model"], "perf.cycle.cancel")
+        with self.assertRaises(AccessError):
+            cycle.with_user(self.user_manager).action_cancel(reason="no")
+        self.env["perf.cycle.cancel"].with_user(self.user_hr).create(
+            {"cycle_id": cycle.id, "reason": "Reorganisation"}
+        ).action_confirm()
+        self.assertEqual(cycle.state, "cancelled")
+        self.assertEqual(set(cycle.review_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(cycle.review_ids.activity_ids)
+        self.assertIn("Reorganisation", cycle.message_ids[0].body)
