@@ -41,6 +41,13 @@
         "wizard/perf_review_reason_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
+    "demo": [
+        "demo/hr_department_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/hr_employee_demo.xml",
+        "demo/perf_template_demo.xml",
+        "demo/perf_cycle_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "perf_closed_loop/static/src/tours/**/*",

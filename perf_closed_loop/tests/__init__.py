@@ -7,3 +7,4 @@ from . import test_cycle_launch
 from . import test_review_flow
 from . import test_review_access
 from . import test_launch_performance
+from . import test_demo_org
