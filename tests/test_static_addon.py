@@ -113,7 +113,9 @@ def test_xml_parses_and_uses_odoo18_idioms(path):
     assert not root.xpath("//*[@attrs or @states]"), "no attrs/states since 17"
     assert not root.xpath("//templates/t[@t-name='kanban-box']"), "t-name=card"
     assert not root.xpath("//field[@name='numbercall' or @name='doall']")
-    assert not root.xpath("//div[hasclass('oe_chatter')]"), "use <chatter/>"
+    assert not root.xpath(
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' oe_chatter ')]"
+    ), "use <chatter/>"
     for record in root.xpath("//record[@id]|//menuitem[@id]|//template[@id]"):
         assert not record.get("id").startswith("perf_closed_loop_"), (
             "xml ids are not prefixed with the module name"

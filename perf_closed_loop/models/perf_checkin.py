@@ -74,20 +74,6 @@ class PerfCheckin(models.Model):
             checkin.review_id._apply_checkin(checkin)
         return checkins
 
-    def write(self, vals):
-        if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
-            raise UserError(
-                self.env._("A check-in cannot be changed; record a new one.")
-            )
-        return super().write(vals)
-
-    def unlink(self):
-        if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
-            raise UserError(
-                self.env._("A check-in cannot be deleted; record a new one.")
-            )
-        return super().unlink()
-
     def _summary_html(self):
         self.ensure_one()
         status = dict(self._fields["status"]._description_selection(self.env))[

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
 
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..domain import assignment as assignment_rules
@@ -421,30 +421,44 @@ class PerfCycle(models.Model):
             .get_param("perf_closed_loop.launch_batch_size", DEFAULT_BATCH_SIZE)
         )
 
-    def _launch_batches(self, commit=False):
-        """Create the missing reviews batch by batch; resumable."""
+    def _launch_batches(self):
+        """Create every missing review, batch by batch (small launches)."""
         self.ensure_one()
         self._write_state({"launch_state": "running"})
-        plan = self._launch_plan()
+        todo = self._launch_todo()
+        size = self._batch_size()
+        for start in range(0, len(todo), size):
+            self._create_reviews(todo[start : start + size])
+        self._finish_launch()
+
+    def _launch_todo(self):
+        """Plan entries of the employees who have no review yet, so that a
+        crashed launch resumes without duplicates."""
+        self.ensure_one()
         done = set(
             self.env["perf.review"]
             .sudo()
             .search([("cycle_id", "=", self.id)])
             .employee_id.ids
         )
-        todo = [entry for entry in plan if entry["employee"].id not in done]
-        size = self._batch_size()
-        for start in range(0, len(todo), size):
-            batch = todo[start : start + size]
-            self._create_reviews(batch)
-            self._write_state({"launch_done": len(done) + start + len(batch)})
-            if commit:
-                self.env.cr.commit()
-                self.env["ir.cron"]._notify_progress(
-                    done=min(start + size, len(todo)),
-                    remaining=max(len(todo) - start - size, 0),
-                )
-        self._finish_launch()
+        return [e for e in self._launch_plan() if e["employee"].id not in done]
+
+    def _launch_next_batch(self):
+        """One batch of a background launch; returns (created, remaining)."""
+        self.ensure_one()
+        todo = self._launch_todo()
+        batch = todo[: self._batch_size()]
+        self._create_reviews(batch)
+        remaining = len(todo) - len(batch)
+        self._write_state(
+            {
+                "launch_state": "running",
+                "launch_done": self.launch_total - remaining,
+            }
+        )
+        if not remaining:
+            self._finish_launch()
+        return len(batch), remaining
 
     def _finish_launch(self):
         self.ensure_one()
@@ -551,39 +565,31 @@ class PerfCycle(models.Model):
         self.env["perf.review.approval"].sudo().create(approvals)
         return reviews
 
-    def _deliver_todos(self, commit=False):
-        """Send the launch to-dos, batch by batch."""
-        size = self._batch_size()
+    def _deliver_todo_batch(self):
+        """Send one batch of launch to-dos; returns (sent, remaining)."""
         Review = self.env["perf.review"].sudo()
         domain = [("todo_pending", "=", True)]
-        if self:
-            domain.append(("cycle_id", "in", self.ids))
-        remaining = Review.search_count(domain)
-        done = 0
-        while True:
-            batch = Review.search(domain, limit=size, order="id")
-            if not batch:
-                break
-            batch._deliver_launch_todos()
-            done += len(batch)
-            if commit:
-                self.env.cr.commit()
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=max(remaining - done, 0)
-                )
+        batch = Review.search(domain, limit=self._batch_size(), order="id")
+        batch._deliver_launch_todos()
+        return len(batch), Review.search_count(domain)
 
+    # The cron runner commits after each call and calls again while
+    # ``remaining`` is reported (ir.cron progress API of Odoo 18).
     @api.model
     def _cron_launch(self):
-        """Background launch of big cycles, then their to-dos."""
-        commit = not modules.module.current_test
-        for cycle in self.search([("launch_state", "in", ("queued", "running"))]):
-            cycle._launch_batches(commit=commit)
-            if commit:
-                self.env.cr.commit()
+        """Background launch of big cycles, one committed batch per call."""
+        cycles = self.search([("launch_state", "in", ("queued", "running"))])
+        if not cycles:
+            return
+        done, remaining = cycles[0]._launch_next_batch()
+        remaining += len(cycles) - 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
     def _cron_deliver_todos(self):
-        self.browse()._deliver_todos(commit=not modules.module.current_test)
+        """Launch to-dos (and their notifications), one batch per call."""
+        done, remaining = self._deliver_todo_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def action_start_execution(self):
         self._check_can_start_execution()

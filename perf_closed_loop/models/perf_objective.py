@@ -69,7 +69,8 @@ class PerfObjective(models.Model):
                 command[2]["review_id"] = self.review_id.id
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
         if not self.env.su:
             self.review_id._check_can_edit_goals()
             if self.review_id.filtered("goal_change_state"):
@@ -79,7 +80,6 @@ class PerfObjective(models.Model):
                         "instead of removing it."
                     )
                 )
-        return super().unlink()
 
     def _check_same_review(self, lines):
         for line in lines.filtered("objective_id"):

@@ -134,7 +134,8 @@ class PerfReviewLine(models.Model):
                 )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
         if not self.env.su:
             self.review_id._check_can_edit_goals()
             if self.filtered(lambda line: line.origin == "template"):
@@ -148,7 +149,6 @@ class PerfReviewLine(models.Model):
                         "instead of removing it: the approved goals are kept."
                     )
                 )
-        return super().unlink()
 
     # --------------------------------------------------------- business
     def _compute_progress_from_actual(self, actual):

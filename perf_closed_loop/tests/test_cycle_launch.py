@@ -191,11 +191,14 @@ class TestCycleLaunch(PerfOrgCase):
         cycle._write_state({"launch_state": "running"})
         self.env["perf.cycle"]._cron_launch()
         self.assertEqual(len(cycle.review_ids), 6)
+        self.env["perf.cycle"]._cron_launch()  # nothing left: a no-op
+        self.assertEqual(len(cycle.review_ids), 6)
         self.assertEqual(cycle.launch_state, "done")
         self.assertEqual(cycle.launch_done, 6)
         self.assertEqual(cycle.state, "goal_setting")
         self.assertEqual(cycle.todo_pending_count, 6)
-        self.env["perf.cycle"]._cron_deliver_todos()
+        # Two batches of at most 4 to-dos.
+        self.assertEqual(self._run_todo_job(), 2)
         self.assertEqual(cycle.todo_pending_count, 0)
         self.assertEqual(len(cycle.review_ids.activity_ids), 6)
 
