@@ -775,8 +775,31 @@ class PerfReview(models.Model):
                     ),
                 }
             )
-        self.env["mail.activity"].sudo().with_context(**BULK_CONTEXT).create(vals_list)
+        # No per-activity message or e-mail: thousands of them would take
+        # minutes. Each person gets the to-do in their activities and one
+        # real-time notification, in their language.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True, **BULK_CONTEXT)
+            .create(vals_list)
+        )
         self.sudo().write({"todo_pending": False})
+        users = activities.user_id
+        for lang in set(users.mapped("lang")):
+            partners = users.filtered(lambda u, lang=lang: u.lang == lang).partner_id
+            env_lang = self.with_context(lang=lang).env
+            partners._bus_send(
+                "simple_notification",
+                {
+                    "title": env_lang._("Performance review"),
+                    "message": env_lang._(
+                        "A review cycle has started: you have goals to set."
+                    ),
+                    "sticky": True,
+                    "type": "info",
+                },
+            )
 
     # -------------------------------------------------------- check-ins
     def _apply_checkin(self, checkin):
