@@ -1,0 +1,93 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import PerfOrgCase
+
+
+@tagged("post_install", "-at_install")
+class TestReviewLightFlow(PerfOrgCase):
+    """The light flow: the manager sets the goals and there is no approval
+    chain; overdue to-dos are reminded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template_light = cls.template_kpi.copy(
+            {"name": "Light", "flow_id": cls.flow_light.id}
+        )
+        cls.cycle = cls._cycle(
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(cls.dep_backend.ids)],
+                        "template_id": cls.template_light.id,
+                    }
+                )
+            ]
+        )
+        cls.cycle.with_user(cls.user_hr).action_launch()
+        cls._run_todo_job()
+        cls.review = cls.cycle.review_ids.filtered(
+            lambda r: r.employee_id == cls.emp_employee
+        )
+
+    def test_manager_sets_goals_and_execution_starts(self):
+        self.assertEqual(self.review.goal_setter, "manager")
+        self.assertFalse(self.review.with_user(self.user_employee).can_edit_goals)
+        with self.assertRaises(AccessError):
+            self.review.kpi_line_ids[0].with_user(self.user_employee).target_value = 1
+        with self.assertRaises(AccessError):
+            self.review.with_user(self.user_employee).action_submit_goals()
+        manager_review = self.review.with_user(self.user_manager)
+        self.assertTrue(manager_review.can_submit_goals)
+        manager_review.kpi_line_ids[0].target_value = 150
+        line = (
+            self.env["perf.review.line"]
+            .with_user(self.user_manager)
+            .create({"review_id": self.review.id, "name": "Extra", "weight": 0})
+        )
+        self.assertEqual(line.origin, "manager")
+        line.unlink()
+        manager_review.action_submit_goals()
+        # No approval step in the light flow: execution starts at once.
+        self.assertEqual(self.review.state, "execution")
+        self.assertEqual(self.review.approved_goals["lines"][0]["target_value"], 150)
+        self.assertFalse(self.review.activity_ids)
+
+    def test_start_execution_lists_stragglers(self):
+        action = self.cycle.with_user(self.user_hr).action_start_execution()
+        self.assertEqual(action["res_model"], "perf.review")
+        self.assertEqual(self.cycle.state, "goal_setting")
+        self.assertEqual(self.cycle.goals_draft_count, 3)
+        self.cycle.with_user(self.user_hr).with_context(
+            perf_force=True
+        ).action_start_execution()
+        self.assertEqual(self.cycle.state, "execution")
+        with self.assertRaises(AccessError):
+            self.cycle.with_user(self.user_manager).action_start_execution()
+
+    def test_overdue_todos_are_reminded(self):
+        with freeze_time("2026-08-01"):
+            self.env["perf.cycle"]._cron_remind_overdue()
+        reminders = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.user_manager.partner_id.ids),
+                ("subject", "=", "Overdue performance to-dos"),
+            ]
+        )
+        # The manager sets the goals of the two reports; the manager's own
+        # goals are set by the R&D head.
+        self.assertEqual(len(reminders), 1)
+        self.assertIn("2 overdue", reminders.body)
+        head = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.user_rd_head.partner_id.ids),
+                ("subject", "=", "Overdue performance to-dos"),
+            ]
+        )
+        self.assertIn("1 overdue", head.body)
