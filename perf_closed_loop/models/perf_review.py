@@ -128,7 +128,7 @@ class PerfReview(models.Model):
     todo_pending = fields.Boolean(
         readonly=True, index=True, copy=False, help="Launch to-do not sent yet."
     )
-    last_checkin_date = fields.Date(readonly=True, copy=False)
+    last_checkin_date = fields.Date(string="Last check-in", readonly=True, copy=False)
     risk_status = fields.Selection(
         [
             ("on_track", "On track"),

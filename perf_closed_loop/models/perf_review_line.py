@@ -77,7 +77,7 @@ class PerfReviewLine(models.Model):
         ],
         readonly=True,
     )
-    last_checkin_date = fields.Date(readonly=True)
+    last_checkin_date = fields.Date(string="Last check-in", readonly=True)
     checkin_ids = fields.One2many("perf.checkin", "line_id", string="Check-ins")
 
     _sql_constraints = [
