@@ -116,6 +116,9 @@ class PerfCycle(models.Model):
     ]
 
     # ----------------------------------------------------------- compute
+    @api.depends(
+        "review_ids.state", "review_ids.todo_pending", "review_ids.risk_status"
+    )
     def _compute_counters(self):
         groups = self.env["perf.review"]._read_group(
             [("cycle_id", "in", self.ids)],
@@ -232,12 +235,13 @@ class PerfCycle(models.Model):
                 )
 
     # ---------------------------------------------------------- launch plan
-    def _launch_plan(self):
+    def _launch_plan(self, exclude=()):
         """Who gets a review with which template, and every problem found.
 
         Returns a list of dicts: employee, assignment, template, covering
         (assignments that name the employee) and problems, a list of
-        (code, blocking, message)."""
+        (code, blocking, message). Employees in ``exclude`` (ids) are left
+        out of the result."""
         self.ensure_one()
         Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
         reached = []
@@ -250,28 +254,35 @@ class PerfCycle(models.Model):
                         [("id", "child_of", departments.ids)]
                     )
                 roots = set(assignment.department_ids.ids)
-                members = Employee.search(
+                # parent_path "1/5/9/": walk up from each department to the
+                # nearest assigned one.
+                distance = {
+                    dep.id: next(
+                        i
+                        for i, parent in enumerate(dep.parent_path.split("/")[-2::-1])
+                        if int(parent) in roots
+                    )
+                    for dep in departments
+                }
+                rows = Employee._read_group(
                     [
                         ("department_id", "in", departments.ids),
                         ("company_id", "=", self.company_id.id),
                         ("active", "=", True),
-                    ]
+                    ],
+                    ["department_id"],
+                    ["id:array_agg"],
                 )
-                for employee in members:
-                    # parent_path "1/5/9/": walk up from the employee's own
-                    # department to the nearest assigned one.
-                    path = employee.department_id.parent_path.split("/")[-2::-1]
-                    distance = next(
-                        i for i, dep in enumerate(path) if int(dep) in roots
+                for department, employee_ids in rows:
+                    specificity = assignment_rules.department_specificity(
+                        distance[department.id]
                     )
-                    scope[employee.id] = assignment_rules.department_specificity(
-                        distance
-                    )
+                    scope.update(dict.fromkeys(employee_ids, specificity))
             for employee in assignment.employee_ids:
                 scope[employee.id] = assignment_rules.EXPLICIT
             reached.append((assignment.id, scope))
         resolved = assignment_rules.resolve_assignments(reached)
-        employees = Employee.browse(list(resolved))
+        employees = Employee.browse([i for i in resolved if i not in exclude])
         assignments = {a.id: a for a in self.assignment_ids}
         busy = self._overlapping_reviews(employees)
         plan = []
@@ -435,13 +446,12 @@ class PerfCycle(models.Model):
         """Plan entries of the employees who have no review yet, so that a
         crashed launch resumes without duplicates."""
         self.ensure_one()
-        done = set(
+        rows = (
             self.env["perf.review"]
             .sudo()
-            .search([("cycle_id", "=", self.id)])
-            .employee_id.ids
+            ._read_group([("cycle_id", "=", self.id)], [], ["employee_id:array_agg"])
         )
-        return [e for e in self._launch_plan() if e["employee"].id not in done]
+        return self._launch_plan(exclude=set(rows[0][0] or ()))
 
     def _launch_next_batch(self):
         """One batch of a background launch; returns (created, remaining)."""
