@@ -19,6 +19,7 @@ BULK_CONTEXT = {
     "mail_activity_automation_skip": True,
 }
 TODO_TYPE = "perf_closed_loop.mail_activity_type_perf_todo"
+GOAL_WRITE_FIELDS = {"line_ids", "kpi_line_ids", "objective_ids"}
 
 
 class PerfReview(models.Model):
@@ -218,6 +219,12 @@ class PerfReview(models.Model):
                     "The state of a review changes only through its buttons "
                     "(submit, approve, reject …)."
                 )
+            )
+        if not self.env.su and not self._is_hr() and set(vals) - GOAL_WRITE_FIELDS:
+            # Employees and managers save the goals of the form (its lines
+            # and objectives check who may change what); nothing else.
+            raise AccessError(
+                self.env._("Only HR changes a review's details; goals are set in it.")
             )
         return super().write(vals)
 

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import PerfOrgCase
 
@@ -115,6 +115,29 @@ class TestReviewFlow(PerfOrgCase):
         with self.assertRaises(AccessError):
             self.env["perf.review.line"].with_user(self.user_peer).create(
                 {"review_id": self.review.id, "name": "Sneaky", "weight": 1}
+            )
+
+    def test_goals_set_in_the_form(self):
+        with Form(self.review.with_user(self.user_employee)) as form:
+            with form.kpi_line_ids.edit(0) as line:
+                line.target_value = 14
+            with form.kpi_line_ids.new() as line:
+                line.name = "Mentoring"
+                line.weight = 20
+                line.target_value = 2
+        self.assertEqual(self.review.kpi_line_ids[0].target_value, 14)
+        added = self.review.kpi_line_ids.filtered(lambda x: x.name == "Mentoring")
+        self.assertEqual(added.origin, "employee")
+        # Nothing but the goals is written by an employee or a manager.
+        for user in (self.user_employee, self.user_manager):
+            with self.assertRaises(AccessError):
+                self.review.with_user(user).write({"template_id": self.template_kpi.id})
+            with self.assertRaises(AccessError):
+                self.review.with_user(user).write({"manager_user_id": user.id})
+        # A peer cannot write the goals through the review either.
+        with self.assertRaises(AccessError):
+            self.review.with_user(self.user_peer).write(
+                {"kpi_line_ids": [Command.create({"name": "x", "weight": 1})]}
             )
 
     def test_added_indicators_within_budget(self):
