@@ -87,6 +87,20 @@ def merge(pot_path, lang="zh_CN"):
         missing += not entry.msgstr
         po.append(entry)
     po.save(str(po_path))
+    # The OCA hook's own layout (it also drops msgstr equal to msgid, which
+    # then count as missing: translate such terms differently).
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oca_pre_commit_hooks.cli_po",
+            "--fix",
+            str(pot_path),
+            str(po_path),
+        ],
+        check=False,
+        capture_output=True,
+    )
     return po_path, len(pot), missing
 
 
