@@ -29,3 +29,10 @@ class PerfConfigParentMixin(models.AbstractModel):
 
     def _perf_check_lines(self):
         """Run the constraints that look at the lines; overridden."""
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if "name" not in (default or {}):
+            for record, vals in zip(self, vals_list, strict=True):
+                vals["name"] = self.env._("Copy of %(name)s", name=record.name)
+        return vals_list

@@ -140,10 +140,3 @@ class PerfDistributionPolicy(models.Model):
         return distribution.check_distribution(
             counts, self._policy(), min_group_size=self.min_group_size
         )
-
-    def copy_data(self, default=None):
-        vals_list = super().copy_data(default=default)
-        for policy, vals in zip(self, vals_list, strict=True):
-            if "name" not in (default or {}):
-                vals["name"] = self.env._("Copy of %(name)s", name=policy.name)
-        return vals_list

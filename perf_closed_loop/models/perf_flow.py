@@ -143,10 +143,3 @@ class PerfFlow(models.Model):
         return self._ordered_steps().filtered(
             lambda s: s.kind in flow_rules.RATING_KINDS
         )
-
-    def copy_data(self, default=None):
-        vals_list = super().copy_data(default=default)
-        for flow, vals in zip(self, vals_list, strict=True):
-            if "name" not in (default or {}):
-                vals["name"] = self.env._("Copy of %(name)s", name=flow.name)
-        return vals_list

@@ -108,10 +108,3 @@ class PerfRatingScale(models.Model):
             return self.env["perf.rating.grade"]
         code = grading.grade_for_score(score, self._bands())
         return self.grade_ids.filtered(lambda g: g.code == code)[:1]
-
-    def copy_data(self, default=None):
-        vals_list = super().copy_data(default=default)
-        for scale, vals in zip(self, vals_list, strict=True):
-            if "name" not in (default or {}):
-                vals["name"] = self.env._("%(name)s (copy)", name=scale.name)
-        return vals_list

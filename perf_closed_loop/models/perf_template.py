@@ -279,10 +279,3 @@ class PerfTemplate(models.Model):
     def _key_result_score(self, progress):
         self.ensure_one()
         return scoring.key_result_score(progress or 0.0, mode=self.key_result_mode)
-
-    def copy_data(self, default=None):
-        vals_list = super().copy_data(default=default)
-        for template, vals in zip(self, vals_list, strict=True):
-            if "name" not in (default or {}):
-                vals["name"] = self.env._("Copy of %(name)s", name=template.name)
-        return vals_list
