@@ -109,6 +109,17 @@ class PerfReviewLine(models.Model):
                 vals.pop("progress", None)
                 if vals.get("kind") == "question":
                     raise UserError(self.env._("Questions come from the template."))
+                if (
+                    vals.get("kind", "kpi") == "kpi"
+                    and not review.template_id.allow_employee_indicators
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The template “%(template)s” does not allow adding "
+                            "indicators.",
+                            template=review.template_id.name,
+                        )
+                    )
         lines = super().create(vals_list)
         lines.objective_id._check_same_review(lines)
         return lines

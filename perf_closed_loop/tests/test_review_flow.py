@@ -142,6 +142,12 @@ class TestReviewFlow(PerfOrgCase):
 
     def test_added_indicators_within_budget(self):
         self._set_goals()
+        by_manager = (
+            self.env["perf.review.line"]
+            .with_user(self.user_manager)
+            .create({"review_id": self.review.id, "name": "Coaching", "weight": 0})
+        )
+        self.assertEqual(by_manager.origin, "manager")
         self.env["perf.review.line"].with_user(self.user_employee).create(
             {"review_id": self.review.id, "name": "Docs", "weight": 5}
         )
