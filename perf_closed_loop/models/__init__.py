@@ -1,5 +1,6 @@
 from . import perf_config_line_mixin
 from . import perf_config_parent_mixin
+from . import perf_state_mixin
 from . import perf_rating_scale
 from . import perf_rating_grade
 from . import perf_template

@@ -3,15 +3,13 @@
 import logging
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from ..domain import assignment as assignment_rules
 from .perf_review import BULK_CONTEXT
 
 _logger = logging.getLogger(__name__)
 
-STATE_TOKEN = object()
-STATE_CONTEXT = "perf_cycle_state_change"
 DEFAULT_SYNC_LIMIT = 300
 DEFAULT_BATCH_SIZE = 1000
 
@@ -26,7 +24,7 @@ class PerfCycle(models.Model):
     """
 
     _name = "perf.cycle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.state.mixin"]
     _description = "Review Cycle"
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -171,23 +169,8 @@ class PerfCycle(models.Model):
             cycle.can_start_execution = cycle._passes(cycle._check_can_start_execution)
             cycle.can_cancel = cycle._passes(cycle._check_can_cancel)
 
-    def _passes(self, guard):
-        try:
-            guard()
-        except (UserError, AccessError, ValidationError):
-            return False
-        return True
-
-    # -------------------------------------------------------------- CRUD
-    def write(self, vals):
-        if "state" in vals and self.env.context.get(STATE_CONTEXT) is not STATE_TOKEN:
-            raise UserError(
-                self.env._("The state of a cycle changes only through its buttons.")
-            )
-        return super().write(vals)
-
-    def _write_state(self, vals):
-        return self.with_context(**{STATE_CONTEXT: STATE_TOKEN}).write(vals)
+    def _state_refusal_message(self):
+        return self.env._("The state of a cycle changes only through its buttons.")
 
     # ------------------------------------------------------------ guards
     def _check_hr(self):

@@ -7,10 +7,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..domain import goals as goal_rules
 
-# The context value that lets ``_do_*`` methods write ``state``: an RPC call
-# can only send JSON values, never this object.
-STATE_TOKEN = object()
-STATE_CONTEXT = "perf_review_state_change"
 BULK_CONTEXT = {
     "tracking_disable": True,
     "mail_create_nolog": True,
@@ -42,7 +38,7 @@ class PerfReview(models.Model):
     """
 
     _name = "perf.review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "perf.state.mixin"]
     _description = "Performance Review"
     _order = "cycle_id desc, department_id, employee_id, id"
     _check_company_auto = True
@@ -204,23 +200,21 @@ class PerfReview(models.Model):
             )
             review.can_checkin = review._passes(review._check_can_checkin)
 
-    def _passes(self, guard):
-        try:
-            guard()
-        except (UserError, AccessError):
-            return False
-        return True
-
     # -------------------------------------------------------------- CRUD
+    def _state_refusal_message(self):
+        return self.env._(
+            "The state of a review changes only through its buttons "
+            "(submit, approve, reject …)."
+        )
+
     def write(self, vals):
-        if "state" in vals and self.env.context.get(STATE_CONTEXT) is not STATE_TOKEN:
-            raise UserError(
-                self.env._(
-                    "The state of a review changes only through its buttons "
-                    "(submit, approve, reject …)."
-                )
-            )
-        if not self.env.su and not self._is_hr() and set(vals) - GOAL_WRITE_FIELDS:
+        restricted = set(vals) - GOAL_WRITE_FIELDS
+        if (
+            "state" not in vals  # refused with its own message by the mixin
+            and restricted
+            and not self.env.su
+            and not self._is_hr()
+        ):
             # Employees and managers save the goals of the form (its lines
             # and objectives check who may change what); nothing else.
             raise AccessError(
@@ -229,8 +223,9 @@ class PerfReview(models.Model):
         return super().write(vals)
 
     def _write_state(self, vals):
-        """Write ``vals`` including ``state``: only for ``_do_*`` methods."""
-        return self.sudo().with_context(**{STATE_CONTEXT: STATE_TOKEN}).write(vals)
+        # The actor's rights were checked by ``_check_can_*``; a review's
+        # ``_do_*`` also writes what the actor cannot (approvals, lines).
+        return super(PerfReview, self.sudo())._write_state(vals)
 
     # ------------------------------------------------------------ actors
     def _is_hr(self):

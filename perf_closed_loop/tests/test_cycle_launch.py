@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.perf_state_mixin import STATE_CONTEXT
 from .common import PerfOrgCase
 
 
@@ -177,10 +178,20 @@ class TestCycleLaunch(PerfOrgCase):
             review.with_user(self.user_hr).write({"state": "execution"})
         with self.assertRefused(UserError, "buttons"):
             review.sudo().write({"state": "execution"})
-        with self.assertRefused(UserError, "buttons"):
-            review.with_context(perf_review_state_change=True).sudo().write(
-                {"state": "execution"}
-            )
+        # The context key alone (what an RPC call could send) is not enough.
+        for record in (cycle, review):
+            with self.assertRefused(UserError, "buttons"):
+                record.with_context(**{STATE_CONTEXT: True}).sudo().write(
+                    {"state": "execution"}
+                )
+        # An employee's raw write of state gets the same message, not the
+        # generic "only HR" refusal of other fields.
+        own = cycle.review_ids.filtered(
+            lambda r: r.employee_id.user_id == self.user_employee
+        )
+        self.assertEqual(len(own), 1)
+        with self.assertRefused(UserError, "changes only through its buttons"):
+            own.with_user(self.user_employee).write({"state": "execution"})
 
     def test_background_launch_resumes_without_duplicates(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -1,0 +1,43 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+from odoo.exceptions import UserError
+
+# The context value that lets ``_do_*`` methods write ``state``: an RPC call
+# can only send JSON values, never this object.
+STATE_TOKEN = object()
+STATE_CONTEXT = "perf_state_change"
+
+
+class PerfStateMixin(models.AbstractModel):
+    """A record whose ``state`` moves only through its buttons.
+
+    Each move is ``action_<verb>`` → ``_check_can_<verb>`` (actor and state,
+    raising a clear error) → ``_do_<verb>``, which writes ``state`` with
+    ``_write_state``. ``write`` refuses any other change of ``state``, from
+    RPC or from code; ``_passes`` turns a guard into the boolean that drives
+    a button's ``invisible``.
+    """
+
+    _name = "perf.state.mixin"
+    _description = "Record whose state changes only through its buttons"
+
+    def _state_refusal_message(self):
+        return self.env._("The state of this record changes only through its buttons.")
+
+    def write(self, vals):
+        if "state" in vals and self.env.context.get(STATE_CONTEXT) is not STATE_TOKEN:
+            raise UserError(self._state_refusal_message())
+        return super().write(vals)
+
+    def _write_state(self, vals):
+        """Write ``vals`` including ``state``: only for ``_do_*`` methods."""
+        return self.with_context(**{STATE_CONTEXT: STATE_TOKEN}).write(vals)
+
+    def _passes(self, guard):
+        """Whether ``guard`` (a ``_check_can_*`` method) lets the user act."""
+        try:
+            guard()
+        except UserError:  # AccessError and ValidationError included
+            return False
+        return True
