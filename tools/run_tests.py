@@ -49,9 +49,12 @@ ALLOWED = [
     (r"Chrome: .*Failed to load resource", "browser noise, not our code"),
     # Odoo warns once that the test HTTP server is not behind a proxy.
     (r"werkzeug: .*WARNING: This is a development server", "dev server banner"),
-    # Odoo logs a user error raised by an RPC call as a warning; the template
-    # tour makes this mistake on purpose and checks the message in the UI.
+    # Odoo logs a user error raised by an RPC call as a warning; the
+    # configuration tours make these mistakes on purpose and check the
+    # message in the UI.
     (r"odoo\.http: The template “Sales H1” cannot be saved", "tour's mistake"),
+    (r"odoo\.http: The review flow “Sales flow” cannot be saved", "tour's mistake"),
+    (r"odoo\.http: The grades of the scale “Three grades” must", "tour's mistake"),
     # Uninstall drops the test user's sessions; Odoo logs it as a warning.
     (r"odoo\.modules\.loading: Transient module states were reset", "state reset"),
 ]

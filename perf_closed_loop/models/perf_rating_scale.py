@@ -65,7 +65,8 @@ class PerfRatingScale(models.Model):
 
     def _band_problem_message(self, problem):
         codes = " / ".join(problem.codes)
-        low, high = problem.low, problem.high
+        # 60.0 reads as 60, 59.5 stays 59.5
+        low, high = f"{problem.low:g}", f"{problem.high:g}"
         if problem.kind == "empty":
             return self.env._("the scale has no grade.")
         if problem.kind == "inverted":

@@ -10,4 +10,4 @@ from . import test_launch_performance
 from . import test_demo_org
 from . import test_review_light_flow
 from . import test_tour_goals
-from . import test_tour_template
+from . import test_tour_config

@@ -118,10 +118,14 @@ class TestConfiguration(PerfCase):
 
     # -------------------------------------------------------------- scales
     def test_scale_overlap_and_gap_name_the_grades(self):
-        with self.assertRefused(ValidationError, r"(?s)A / B.*overlap|overlap.*A / B"):
+        with self.assertRefused(
+            ValidationError, "grades A / B overlap between 70 and 75[.]"
+        ):
             self._scale([("A", 70, 100), ("B", 0, 75)])
-        with self.assertRefused(ValidationError, "60"):
+        with self.assertRefused(ValidationError, "scores from 60 to 70 "):
             self._scale([("A", 70, 100), ("B", 0, 60)])
+        with self.assertRefused(ValidationError, "from 59.5 to 70 "):
+            self._scale([("A", 70, 100), ("B", 0, 59.5)])
         with self.assertRefused(ValidationError, "0 to 100"):
             self._scale([("A", 50, 100)])
 
