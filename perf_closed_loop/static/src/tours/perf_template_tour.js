@@ -1,6 +1,7 @@
 /** @odoo-module **/
 // Copyright 2026 perf_closed_loop authors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import {formSaved, saveForm, saveRefused} from "@perf_closed_loop/tours/tour_steps";
 import {registry} from "@web/core/registry";
 
 const KPI = ".o_field_widget[name=kpi_line_ids]";
@@ -58,20 +59,7 @@ registry.category("web_tour.tours").add("perf_closed_loop_template", {
         ...addKpi("Revenue", "50"),
         ...addKpi("New clients", "30"),
         ...addKpi("Churn", "20"),
-        {
-            content: "Save",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "The message shows the current sum",
-            trigger: ".modal .modal-body:contains(add up to 90)",
-        },
-        {
-            content: "Close the message",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
-        },
+        ...saveRefused("add up to 90"),
         {
             content: "Fix the OKR weight",
             trigger: "div[name=okr_weight] input",
@@ -81,14 +69,7 @@ registry.category("web_tour.tours").add("perf_closed_loop_template", {
             content: "The live total is 100",
             trigger: "div[name=section_weight_total]:contains(100)",
         },
-        {
-            content: "Save again",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Saved",
-            trigger: ".o_form_saved",
-        },
+        saveForm("Save again"),
+        formSaved(),
     ],
 });
