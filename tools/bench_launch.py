@@ -46,13 +46,13 @@ perf_user = env.ref("perf_closed_loop.group_perf_user").id
 cr.execute(
     """
     WITH partners AS (
-        INSERT INTO res_partner (name, active, company_id, type)
-        SELECT 'Bench ' || i, true, %s, 'contact'
+        INSERT INTO res_partner (name, email, active, company_id, type)
+        SELECT 'Bench ' || i, 'bench' || i || '@example.com', true, %s, 'contact'
         FROM generate_series(1, %s) i RETURNING id
     )
     INSERT INTO res_users
         (login, partner_id, company_id, active, notification_type, share)
-    SELECT 'bench' || p.id, p.id, %s, true, 'inbox', false FROM partners p
+    SELECT 'bench' || p.id, p.id, %s, true, 'email', false FROM partners p
     RETURNING id
     """,
     [company.id, N, company.id],
@@ -145,12 +145,13 @@ while env["perf.review"].search_count([("todo_pending", "=", True)]):
 todo_seconds = time.perf_counter() - started
 todo_queries = cr.sql_log_count - queries
 activities = env["mail.activity"].search_count([("res_model", "=", "perf.review")])
+mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
 print(
     f"BENCH employees={{reviews}} lines={{lines}} "
     f"launch_seconds={{launch_seconds:.1f}} "
     f"launch_queries={{launch_queries}} launch_batches={{batches}} "
     f"todos={{activities}} todo_seconds={{todo_seconds:.1f}} "
-    f"todo_queries={{todo_queries}} todo_batches={{todo_batches}}"
+    f"todo_queries={{todo_queries}} todo_batches={{todo_batches}} mails={{mails}}"
 )
 '''
 
@@ -170,7 +171,7 @@ def main():
     except odoo_env.SetupError as exc:
         sys.exit(f"ERROR: {exc}")
     pg = ["-h", params["host"], "-p", params["port"], "-U", params["user"]]
-    print("employees  launch_s  launch_queries  batches  todo_s  todo_queries")
+    print("employees  launch_s  launch_queries  batches  todo_s  todo_queries  e-mails")
     for size in args.sizes:
         db = f"perf_bench_{size}_{int(time.time())}"
         data_dir = odoo_env.REPO / ".odoo-data"
@@ -208,7 +209,8 @@ def main():
             print(
                 f"{fields['employees']:>9}  {fields['launch_seconds']:>8}  "
                 f"{fields['launch_queries']:>14}  {fields['launch_batches']:>7}  "
-                f"{fields['todo_seconds']:>6}  {fields['todo_queries']:>12}",
+                f"{fields['todo_seconds']:>6}  {fields['todo_queries']:>12}  "
+                f"{fields['mails']:>7}",
                 flush=True,
             )
         finally:

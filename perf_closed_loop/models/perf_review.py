@@ -1,9 +1,13 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date
 
 from ..domain import goals as goal_rules
 
@@ -15,6 +19,15 @@ BULK_CONTEXT = {
     "mail_activity_automation_skip": True,
 }
 TODO_TYPE = "perf_closed_loop.mail_activity_type_perf_todo"
+TODO_ACTION = "perf_closed_loop.perf_review_action_todo"
+# Context key: mail.activity's own per-assignee subscription is skipped
+# because the caller subscribes the whole batch (_add_followers_batch).
+FOLLOWERS_BATCHED = "perf_followers_batched"
+DIGEST_BODY = Markup(
+    "<p>%s</p><p>%s</p><ul>%s</ul>"
+    '<p><a href="%s" style="padding: 8px 12px; color: #fff; text-decoration: none; '
+    'background-color: #714B67; border-radius: 3px;">%s</a></p>'
+)
 GOAL_WRITE_FIELDS = {"line_ids", "kpi_line_ids", "objective_ids"}
 
 
@@ -689,8 +702,6 @@ class PerfReview(models.Model):
                 objective.unlink()
 
     def _goals_html(self, snapshot):
-        from markupsafe import Markup, escape
-
         rows = Markup("").join(
             Markup("<li>%s: %s %s (%s%%)</li>")
             % (
@@ -770,7 +781,8 @@ class PerfReview(models.Model):
                     "user_id": user.id,
                     "date_deadline": review.cycle_id.goal_deadline
                     or fields.Date.context_today(self),
-                    "summary": self.env._(
+                    # In the language of whoever reads it.
+                    "summary": self.with_context(lang=user.lang).env._(
                         "Set the goals of %(employee)s for %(cycle)s",
                         employee=review.employee_id.name,
                         cycle=review.cycle_id.name,
@@ -778,15 +790,26 @@ class PerfReview(models.Model):
                 }
             )
         # No per-activity message or e-mail: thousands of them would take
-        # minutes. Each person gets the to-do in their activities and one
-        # real-time notification, in their language.
+        # minutes. Each person gets the to-do in their activities, one
+        # real-time notification and, when they take their notifications
+        # by e-mail, one e-mail listing their to-dos, in their language.
         activities = (
             self.env["mail.activity"]
             .sudo()
-            .with_context(mail_activity_quick_update=True, **BULK_CONTEXT)
+            .with_context(
+                mail_activity_quick_update=True,
+                **BULK_CONTEXT,
+                **{FOLLOWERS_BATCHED: True},
+            )
             .create(vals_list)
         )
+        # mail.activity subscribes each assignee on its own (three queries
+        # a person): done here for the whole batch instead.
+        self._add_followers_batch(
+            (activity.res_id, activity.user_id.partner_id.id) for activity in activities
+        )
         self.sudo().write({"todo_pending": False})
+        self._mail_todo_digest(activities)
         users = activities.user_id
         for lang in set(users.mapped("lang")):
             partners = users.filtered(lambda u, lang=lang: u.lang == lang).partner_id
@@ -802,6 +825,94 @@ class PerfReview(models.Model):
                     "type": "info",
                 },
             )
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        if self.env.context.get(FOLLOWERS_BATCHED):
+            return True  # see _add_followers_batch
+        return super().message_subscribe(partner_ids, subtype_ids)
+
+    def _add_followers_batch(self, pairs):
+        """Make each partner follow its review, for (review id, partner id)
+        pairs, in a constant number of queries."""
+        pairs = set(pairs)
+        if not pairs:
+            return
+        Followers = self.env["mail.followers"].sudo()
+        existing = Followers.search_fetch(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", list({res_id for res_id, _partner in pairs})),
+            ],
+            ["res_id", "partner_id"],
+        )
+        pairs -= {(f.res_id, f.partner_id.id) for f in existing}
+        subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
+        Followers.create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": res_id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes.ids)],
+                }
+                for res_id, partner_id in sorted(pairs)
+            ]
+        )
+
+    def _mail_todo_digest(self, activities):
+        """Queue one e-mail per person who takes notifications by e-mail,
+        listing the new to-dos; Odoo's mail queue sends them in batches."""
+        by_user = defaultdict(list)
+        for activity in activities:
+            by_user[activity.user_id].append(activity)
+        recipients = [
+            user for user in by_user if user.notification_type == "email" and user.email
+        ]
+        cycle = self.cycle_id[:1]
+        sender = (
+            cycle.hr_user_id.email_formatted
+            or cycle.company_id.email_formatted
+            or self.env["ir.mail_server"]._get_default_from_address()
+        )
+        if not recipients or not sender:
+            return
+        link = f"{cycle.get_base_url()}/odoo/action-{TODO_ACTION}"
+        mails = []
+        for user in recipients:
+            todos = by_user[user]
+            env = self.with_context(lang=user.lang).env
+            items = Markup("").join(
+                Markup("<li>%s — %s</li>")
+                % (
+                    activity.summary,
+                    env._(
+                        "due %(date)s",
+                        date=format_date(env, activity.date_deadline),
+                    ),
+                )
+                for activity in todos
+            )
+            body = DIGEST_BODY % (
+                env._("Hello %(name)s,", name=user.name),
+                env._(
+                    "A review cycle has started. Your to-dos (%(count)s):",
+                    count=len(todos),
+                ),
+                items,
+                link,
+                env._("Open my to-dos"),
+            )
+            mails.append(
+                {
+                    "subject": env._("Performance review: your to-dos"),
+                    "body_html": body,
+                    "email_from": sender,
+                    "recipient_ids": [Command.link(user.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
+        self.env["mail.mail"].sudo().with_context(**BULK_CONTEXT).create(mails)
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     # -------------------------------------------------------- check-ins
     def _apply_checkin(self, checkin):

@@ -113,6 +113,14 @@ class TestCycleLaunch(PerfOrgCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.user_employee)
         self.assertEqual(str(activity.date_deadline), "2026-07-15")
+        # Whoever has a to-do follows the review (subscribed in one batch).
+        self.assertIn(self.user_employee.partner_id, review.message_partner_ids)
+        self.assertEqual(
+            self.env["mail.followers"].search_count(
+                [("res_model", "=", "perf.review"), ("res_id", "in", reviews.ids)]
+            ),
+            6,
+        )
         self.assertFalse(reviews.filtered("todo_pending"))
         # Bulk work: no chatter message, tracking or e-mail per review; each
         # person gets one real-time notification; one summary on the cycle.
@@ -130,15 +138,10 @@ class TestCycleLaunch(PerfOrgCase):
         with self.assertRefused(UserError, "already launched"):
             cycle.with_user(self.user_hr).action_launch()
 
-    def test_one_review_per_employee_and_cycle(self):
-        cycle = self._cycle()
-        review = self._launch(cycle)[:1]
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            review.sudo().copy()
-
-    def test_manager_sets_goals_in_light_flow(self):
+    def _light_backend_cycle(self):
+        """The back-end team on the light flow: managers set the goals."""
         light = self.template_kpi.copy({"name": "Light", "flow_id": self.flow_light.id})
-        cycle = self._cycle(
+        return self._cycle(
             assignments=[
                 Command.create(
                     {
@@ -149,6 +152,65 @@ class TestCycleLaunch(PerfOrgCase):
                 )
             ]
         )
+
+    def _digests(self, user):
+        return self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", user.partner_id.ids),
+                ("body_html", "ilike", "perf_review_action_todo"),
+            ]
+        )
+
+    def test_todo_digest_one_mail_per_person(self):
+        """Who takes notifications by e-mail gets one e-mail listing all
+        their to-dos."""
+        cycle = self._light_backend_cycle()
+        self._launch(cycle)
+        # The manager sets the goals of two reports: one e-mail, two items.
+        mail = self._digests(self.user_manager)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.subject, "Performance review: your to-dos")
+        self.assertEqual(mail.email_from, self.user_hr.email_formatted)
+        self.assertEqual(mail.body_html.count("<li>"), 2)
+        self.assertIn("Your to-dos (2)", mail.body_html)
+        for employee in (self.emp_employee, self.emp_peer):
+            self.assertIn(employee.name, mail.body_html)
+        self.assertNotIn(self.emp_manager.name + " for", mail.body_html)
+        # The manager's own goals are set by their manager.
+        self.assertIn(self.emp_manager.name, self._digests(self.user_rd_head).body_html)
+        self.assertIn(
+            "/odoo/action-perf_closed_loop.perf_review_action_todo", mail.body_html
+        )
+        self.assertEqual(mail.state, "outgoing")
+        # In this flow the employees themselves have nothing to do yet.
+        self.assertFalse(self._digests(self.user_employee))
+
+    def test_todo_digest_and_summary_in_the_readers_language(self):
+        self._load_zh_cn()
+        self.user_employee.lang = "zh_CN"
+        self.user_peer.notification_type = "inbox"
+        cycle = self._launch(self._cycle()).cycle_id
+        review = self._review(cycle, self.emp_employee)
+        self.assertRegex(review.activity_ids.summary, "[\u4e00-\u9fff]")
+        mail = self._digests(self.user_employee)
+        self.assertEqual(len(mail), 1)
+        self.assertRegex(mail.subject, "[\u4e00-\u9fff]")
+        self.assertIn(review.activity_ids.summary, mail.body_html)
+        # English readers get English; inbox users have their activity and
+        # real-time notification, and no e-mail.
+        manager_review = self._review(cycle, self.emp_manager)
+        self.assertIn("Set the goals of", manager_review.activity_ids.summary)
+        self.assertTrue(self._review(cycle, self.emp_peer).activity_ids)
+        self.assertFalse(self._digests(self.user_peer))
+
+    def test_one_review_per_employee_and_cycle(self):
+        cycle = self._cycle()
+        review = self._launch(cycle)[:1]
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            review.sudo().copy()
+
+    def test_manager_sets_goals_in_light_flow(self):
+        cycle = self._light_backend_cycle()
         self._launch(cycle)
         review = self._review(cycle, self.emp_employee)
         self.assertEqual(review.activity_ids.user_id, self.user_manager)

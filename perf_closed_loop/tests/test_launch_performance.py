@@ -16,7 +16,14 @@ class TestLaunchPerformance(PerfOrgCase):
         cls.dep_small = cls.env["hr.department"].create({"name": "Small"})
         cls.dep_big = cls.env["hr.department"].create({"name": "Big"})
         users = cls.env["res.users"].create(
-            [{"name": f"Perf user {i}", "login": f"perf_bulk_{i}"} for i in range(110)]
+            [
+                {
+                    "name": f"Perf user {i}",
+                    "login": f"perf_bulk_{i}",
+                    "email": f"perf_bulk_{i}@example.com",
+                }
+                for i in range(110)
+            ]
         )
         boss_small, boss_big = cls.env["hr.employee"].create(
             [
@@ -67,3 +74,30 @@ class TestLaunchPerformance(PerfOrgCase):
             self.env.flush_all()
         self.assertEqual(len(big.review_ids), 101)
         self.assertEqual(len(big.review_ids.line_ids), 202)
+
+    def _queries_of_todo_batch(self):
+        self.env.invalidate_all()
+        self.env.flush_all()
+        start = self.env.cr.sql_log_count
+        self.env["perf.cycle"]._cron_deliver_todos()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_todo_job_same_queries_for_10_and_100_people(self):
+        """To-dos, e-mails and notifications: queries per batch, not per
+        person."""
+        small = self._bulk_cycle(self.dep_small, "Small")
+        big = self._bulk_cycle(self.dep_big, "Big")
+        small.with_user(self.user_hr).action_launch()
+        queries_10 = self._queries_of_todo_batch()
+        mails_10 = self.env["mail.mail"].search_count([])
+        big.with_user(self.user_hr).action_launch()
+        queries_100 = self._queries_of_todo_batch()
+        # The first batch also warms caches (defaults, xml ids), so the
+        # second may cost fewer queries; per-person queries would make it
+        # cost hundreds more.
+        self.assertLessEqual(queries_100, queries_10)
+        self.assertEqual(len(big.review_ids.activity_ids), 101)
+        # Every bulk user takes e-mails; the bosses have two to-dos each
+        # (their own goals and their reports' approvals come later).
+        self.assertEqual(self.env["mail.mail"].search_count([]) - mails_10, 101)
