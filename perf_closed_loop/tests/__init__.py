@@ -4,6 +4,7 @@ from . import test_security_groups
 from . import test_tour_smoke
 from . import test_config
 from . import test_cycle_launch
+from . import test_launch_org
 from . import test_review_flow
 from . import test_review_access
 from . import test_launch_performance
