@@ -9,6 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
+from ..domain import flow as flow_rules
 from ..domain import goals as goal_rules
 
 BULK_CONTEXT = {
@@ -538,8 +539,6 @@ class PerfReview(models.Model):
     def _approval_users(self):
         """Ordered approvers of this review's goals, from its flow."""
         self.ensure_one()
-        from ..domain import flow as flow_rules
-
         department_head = self.department_id.sudo().manager_id.user_id
         people = {
             "manager": self.manager_user_id.id,
@@ -911,7 +910,7 @@ class PerfReview(models.Model):
                     "auto_delete": True,
                 }
             )
-        self.env["mail.mail"].sudo().with_context(**BULK_CONTEXT).create(mails)
+        self.env["mail.mail"].sudo().create(mails)
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     # -------------------------------------------------------- check-ins
