@@ -1,6 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -656,8 +657,12 @@ class PerfCycle(models.Model):
 
     @api.model
     def _cron_remind_overdue(self):
-        """Remind users of overdue performance to-dos (one message each)."""
+        """E-mail overdue performance to-dos: the day after the deadline,
+        then once a week, one e-mail per person listing them."""
         today = fields.Date.context_today(self)
+        # Days late 1, 8, 15 … for a year: a daily run reminds each to-do
+        # weekly, not daily.
+        reminder_dates = [today - timedelta(days=1 + 7 * week) for week in range(53)]
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -671,18 +676,9 @@ class PerfCycle(models.Model):
                             "perf_closed_loop.mail_activity_type_perf_todo"
                         ).id,
                     ),
-                    ("date_deadline", "<", today),
-                ]
+                    ("date_deadline", "in", reminder_dates),
+                ],
+                order="date_deadline, id",
             )
         )
-        by_user = {}
-        for activity in activities:
-            by_user.setdefault(activity.user_id, []).append(activity)
-        for user, items in by_user.items():
-            self.env["mail.thread"].sudo().message_notify(
-                partner_ids=user.partner_id.ids,
-                subject=self.env._("Overdue performance to-dos"),
-                body=self.env._(
-                    "You have %(count)s overdue performance to-dos.", count=len(items)
-                ),
-            )
+        self.env["perf.review"]._mail_todo_digest(activities, overdue=True)

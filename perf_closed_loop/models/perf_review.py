@@ -618,7 +618,9 @@ class PerfReview(models.Model):
                 )
                 review._schedule_todo(
                     setter,
-                    self.env._("Revise your goals: %(reason)s", reason=reason),
+                    self._env_for(setter)._(
+                        "Revise your goals: %(reason)s", reason=reason
+                    ),
                     review.cycle_id.goal_deadline,
                 )
             review.message_post(
@@ -648,9 +650,10 @@ class PerfReview(models.Model):
                 ).ids,
                 subtype_xmlid="mail.mt_comment",
             )
+            setter = review._goal_setter_user()
             review._schedule_todo(
-                review._goal_setter_user(),
-                self.env._(
+                setter,
+                self._env_for(setter)._(
                     "Change the goals and submit them: %(reason)s", reason=reason
                 ),
                 fields.Date.context_today(self) + timedelta(days=7),
@@ -714,6 +717,10 @@ class PerfReview(models.Model):
         return Markup("<ul>%s</ul>") % rows
 
     # ------------------------------------------------------------ to-dos
+    def _env_for(self, user):
+        """Environment in ``user``'s language, for what they will read."""
+        return self.with_context(lang=user.lang or self.env.lang).env
+
     def _schedule_todo(self, user, summary, deadline):
         self.ensure_one()
         if not user:
@@ -730,7 +737,7 @@ class PerfReview(models.Model):
         approval = self._current_approval()
         self._schedule_todo(
             approval.approver_id,
-            self.env._(
+            self._env_for(approval.approver_id)._(
                 "Approve the goals of %(employee)s", employee=self.employee_id.name
             ),
             fields.Date.context_today(self) + timedelta(days=3),
@@ -781,7 +788,7 @@ class PerfReview(models.Model):
                     "date_deadline": review.cycle_id.goal_deadline
                     or fields.Date.context_today(self),
                     # In the language of whoever reads it.
-                    "summary": self.with_context(lang=user.lang).env._(
+                    "summary": self._env_for(user)._(
                         "Set the goals of %(employee)s for %(cycle)s",
                         employee=review.employee_id.name,
                         cycle=review.cycle_id.name,
@@ -858,16 +865,20 @@ class PerfReview(models.Model):
             ]
         )
 
-    def _mail_todo_digest(self, activities):
+    @api.model
+    def _mail_todo_digest(self, activities, overdue=False):
         """Queue one e-mail per person who takes notifications by e-mail,
-        listing the new to-dos; Odoo's mail queue sends them in batches."""
+        listing their to-dos among ``activities`` (on reviews) in their
+        language: the new ones at launch, or the ``overdue`` ones. Odoo's
+        mail queue sends them in batches. People who read their
+        notifications in Odoo have the to-dos in their activities."""
         by_user = defaultdict(list)
         for activity in activities:
             by_user[activity.user_id].append(activity)
         recipients = [
             user for user in by_user if user.notification_type == "email" and user.email
         ]
-        cycle = self.cycle_id[:1]
+        cycle = self.browse(activities.mapped("res_id")).cycle_id[:1]
         sender = (
             cycle.hr_user_id.email_formatted
             or cycle.company_id.email_formatted
@@ -879,32 +890,39 @@ class PerfReview(models.Model):
         mails = []
         for user in recipients:
             todos = by_user[user]
-            env = self.with_context(lang=user.lang).env
+            env = self._env_for(user)
+            _ = env._
             items = Markup("").join(
                 Markup("<li>%s — %s</li>")
                 % (
                     activity.summary,
-                    env._(
-                        "due %(date)s",
-                        date=format_date(env, activity.date_deadline),
-                    ),
+                    _("due %(date)s", date=format_date(env, activity.date_deadline)),
                 )
                 for activity in todos
             )
-            body = DIGEST_BODY % (
-                env._("Hello %(name)s,", name=user.name),
-                env._(
+            if overdue:
+                subject = _("Performance review: overdue to-dos")
+                intro = _(
+                    "These to-dos are past their deadline (%(count)s):",
+                    count=len(todos),
+                )
+            else:
+                subject = _("Performance review: your to-dos")
+                intro = _(
                     "A review cycle has started. Your to-dos (%(count)s):",
                     count=len(todos),
-                ),
-                items,
-                link,
-                env._("Open my to-dos"),
-            )
+                )
             mails.append(
                 {
-                    "subject": env._("Performance review: your to-dos"),
-                    "body_html": body,
+                    "subject": subject,
+                    "body_html": DIGEST_BODY
+                    % (
+                        _("Hello %(name)s,", name=user.name),
+                        intro,
+                        items,
+                        link,
+                        _("Open my to-dos"),
+                    ),
                     "email_from": sender,
                     "recipient_ids": [Command.link(user.partner_id.id)],
                     "auto_delete": True,
@@ -941,15 +959,16 @@ class PerfReview(models.Model):
                 body=checkin._summary_html(), subtype_xmlid="mail.mt_note"
             )
         if (checkin.status == "off_track" or checkin.blocker) and manager:
+            env = self._env_for(manager)
             self._schedule_todo(
                 manager,
-                self.env._(
+                env._(
                     "Help %(employee)s: %(line)s is %(status)s",
                     employee=self.employee_id.name,
-                    line=line.name or self.env._("the review"),
-                    status=dict(
-                        checkin._fields["status"]._description_selection(self.env)
-                    )[checkin.status],
+                    line=line.name or env._("the review"),
+                    status=dict(checkin._fields["status"]._description_selection(env))[
+                        checkin.status
+                    ],
                 ),
                 fields.Date.context_today(self) + timedelta(days=2),
             )

@@ -89,6 +89,19 @@ class TestReviewFlow(PerfOrgCase):
             }
         )
 
+    def test_todos_in_the_approvers_language(self):
+        """The employee writes in English; the Chinese-speaking manager reads
+        the approval to-do (and the check-in alert) in Chinese."""
+        self._load_zh_cn()
+        self.user_manager.lang = "zh_CN"
+        self._set_goals()
+        self._as(self.user_employee).action_submit_goals()
+        todo = self.review.activity_ids
+        self.assertEqual(todo.user_id, self.user_manager)
+        self.assertRegex(todo.summary, "[\u4e00-\u9fff]")
+        self.assertIn(self.emp_employee.name, todo.summary)
+        self.assertNotIn("Approve the goals", todo.summary)
+
     def test_goal_setting_rules(self):
         review = self._as(self.user_employee)
         self.assertTrue(review.can_edit_goals)

@@ -69,23 +69,42 @@ class TestReviewLightFlow(PerfOrgCase):
         with self.assertRaises(AccessError):
             self.cycle.with_user(self.user_manager).action_start_execution()
 
-    def test_overdue_todos_are_reminded(self):
-        with freeze_time("2026-08-01"):
+    def _overdue_mails(self, user):
+        return self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", user.partner_id.ids),
+                ("subject", "=", "Performance review: overdue to-dos"),
+            ]
+        )
+
+    def _remind_on(self, day):
+        with freeze_time(day):
             self.env["perf.cycle"]._cron_remind_overdue()
-        reminders = self.env["mail.message"].search(
-            [
-                ("partner_ids", "in", self.user_manager.partner_id.ids),
-                ("subject", "=", "Overdue performance to-dos"),
-            ]
+
+    def test_overdue_todos_are_reminded_weekly(self):
+        # Goal deadline 2026-07-15: not late yet on the day itself.
+        self._remind_on("2026-07-15")
+        self.assertFalse(self._overdue_mails(self.user_manager))
+        # The day after: one e-mail listing both of the manager's to-dos (the
+        # goals of their two reports); the R&D head sets the manager's.
+        self._remind_on("2026-07-16")
+        mail = self._overdue_mails(self.user_manager)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.body_html.count("<li>"), 2)
+        self.assertIn("past their deadline (2)", mail.body_html)
+        self.assertIn(self.emp_employee.name, mail.body_html)
+        self.assertEqual(
+            self._overdue_mails(self.user_rd_head).body_html.count("<li>"), 1
         )
-        # The manager sets the goals of the two reports; the manager's own
-        # goals are set by the R&D head.
-        self.assertEqual(len(reminders), 1)
-        self.assertIn("2 overdue", reminders.body)
-        head = self.env["mail.message"].search(
-            [
-                ("partner_ids", "in", self.user_rd_head.partner_id.ids),
-                ("subject", "=", "Overdue performance to-dos"),
-            ]
+        # Not every day: the next reminder comes a week later.
+        for day in ("2026-07-17", "2026-07-20", "2026-07-22"):
+            self._remind_on(day)
+        self.assertEqual(len(self._overdue_mails(self.user_manager)), 1)
+        self._remind_on("2026-07-23")
+        self.assertEqual(len(self._overdue_mails(self.user_manager)), 2)
+        # Done to-dos are not reminded.
+        self.review.with_user(self.user_manager).activity_ids.action_feedback()
+        self._remind_on("2026-07-30")
+        self.assertEqual(
+            self._overdue_mails(self.user_manager)[:1].body_html.count("<li>"), 1
         )
-        self.assertIn("1 overdue", head.body)
