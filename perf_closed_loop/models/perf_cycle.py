@@ -657,8 +657,8 @@ class PerfCycle(models.Model):
 
     @api.model
     def _cron_remind_overdue(self):
-        """E-mail overdue performance to-dos: the day after the deadline,
-        then once a week, one e-mail per person listing them."""
+        """Remind overdue performance to-dos the day after the deadline, then
+        once a week: one digest per person (e-mail or Discuss inbox)."""
         today = fields.Date.context_today(self)
         # Days late 1, 8, 15 … for a year: a daily run reminds each to-do
         # weekly, not daily.
@@ -681,4 +681,4 @@ class PerfCycle(models.Model):
                 order="date_deadline, id",
             )
         )
-        self.env["perf.review"]._mail_todo_digest(activities, overdue=True)
+        self.env["perf.review"]._notify_todo_digest(activities, overdue=True)

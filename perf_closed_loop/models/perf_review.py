@@ -797,8 +797,8 @@ class PerfReview(models.Model):
             )
         # No per-activity message or e-mail: thousands of them would take
         # minutes. Each person gets the to-do in their activities, one
-        # real-time notification and, when they take their notifications
-        # by e-mail, one e-mail listing their to-dos, in their language.
+        # real-time notification and one digest of their to-dos (e-mail or
+        # Discuss inbox, as they chose), in their language.
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -815,7 +815,7 @@ class PerfReview(models.Model):
             (activity.res_id, activity.user_id.partner_id.id) for activity in activities
         )
         self.sudo().write({"todo_pending": False})
-        self._mail_todo_digest(activities)
+        self._notify_todo_digest(activities)
         users = activities.user_id
         for lang in set(users.mapped("lang")):
             partners = users.filtered(lambda u, lang=lang: u.lang == lang).partner_id
@@ -866,70 +866,111 @@ class PerfReview(models.Model):
         )
 
     @api.model
-    def _mail_todo_digest(self, activities, overdue=False):
-        """Queue one e-mail per person who takes notifications by e-mail,
-        listing their to-dos among ``activities`` (on reviews) in their
-        language: the new ones at launch, or the ``overdue`` ones. Odoo's
-        mail queue sends them in batches. People who read their
-        notifications in Odoo have the to-dos in their activities."""
+    def _notify_todo_digest(self, activities, overdue=False):
+        """Tell each person of their to-dos among ``activities`` (on reviews),
+        in their language: the new ones at launch, or the ``overdue`` ones.
+        One e-mail per person who takes notifications by e-mail (sent later
+        by Odoo's mail queue), one Discuss inbox message per person who reads
+        them in Odoo; a constant number of queries whatever the headcount."""
         by_user = defaultdict(list)
         for activity in activities:
             by_user[activity.user_id].append(activity)
-        recipients = [
-            user for user in by_user if user.notification_type == "email" and user.email
-        ]
+        if not by_user:
+            return
         cycle = self.browse(activities.mapped("res_id")).cycle_id[:1]
         sender = (
             cycle.hr_user_id.email_formatted
             or cycle.company_id.email_formatted
             or self.env["ir.mail_server"]._get_default_from_address()
         )
-        if not recipients or not sender:
-            return
         link = f"{cycle.get_base_url()}/odoo/action-{TODO_ACTION}"
-        mails = []
-        for user in recipients:
-            todos = by_user[user]
-            env = self._env_for(user)
-            _ = env._
-            items = Markup("").join(
-                Markup("<li>%s — %s</li>")
-                % (
-                    activity.summary,
-                    _("due %(date)s", date=format_date(env, activity.date_deadline)),
-                )
-                for activity in todos
-            )
-            if overdue:
-                subject = _("Performance review: overdue to-dos")
-                intro = _(
-                    "These to-dos are past their deadline (%(count)s):",
-                    count=len(todos),
+        mails, inbox = [], []
+        for user, todos in by_user.items():
+            by_email = user.notification_type == "email"
+            if by_email and not (user.email and sender):
+                continue
+            subject, body = self._todo_digest_content(user, todos, overdue, link)
+            if by_email:
+                mails.append(
+                    {
+                        "subject": subject,
+                        "body_html": body,
+                        "email_from": sender,
+                        "recipient_ids": [Command.link(user.partner_id.id)],
+                        "auto_delete": True,
+                    }
                 )
             else:
-                subject = _("Performance review: your to-dos")
-                intro = _(
-                    "A review cycle has started. Your to-dos (%(count)s):",
-                    count=len(todos),
+                inbox.append((user.partner_id, subject, body))
+        if mails:
+            self.env["mail.mail"].sudo().create(mails)
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        if inbox:
+            author = cycle.hr_user_id.partner_id or self.env.user.partner_id
+            note = self.env.ref("mail.mt_note")
+            messages = (
+                self.env["mail.message"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "author_id": author.id,
+                            "email_from": sender or False,
+                            "message_type": "user_notification",
+                            "subtype_id": note.id,
+                            "is_internal": True,
+                            "subject": subject,
+                            "body": body,
+                            "partner_ids": [Command.link(partner.id)],
+                        }
+                        for partner, subject, body in inbox
+                    ]
                 )
-            mails.append(
-                {
-                    "subject": subject,
-                    "body_html": DIGEST_BODY
-                    % (
-                        _("Hello %(name)s,", name=user.name),
-                        intro,
-                        items,
-                        link,
-                        _("Open my to-dos"),
-                    ),
-                    "email_from": sender,
-                    "recipient_ids": [Command.link(user.partner_id.id)],
-                    "auto_delete": True,
-                }
             )
-        self.env["mail.mail"].sudo().create(mails)
-        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            self.env["mail.notification"].sudo().create(
+                [
+                    {
+                        "mail_message_id": message.id,
+                        "res_partner_id": partner.id,
+                        "notification_type": "inbox",
+                    }
+                    for message, (partner, _subject, _body) in zip(
+                        messages, inbox, strict=True
+                    )
+                ]
+            )
+
+    def _todo_digest_content(self, user, todos, overdue, link):
+        """Subject and body of one person's to-do digest, in their language."""
+        env = self._env_for(user)
+        _ = env._
+        items = Markup("").join(
+            Markup("<li>%s — %s</li>")
+            % (
+                activity.summary,
+                _("due %(date)s", date=format_date(env, activity.date_deadline)),
+            )
+            for activity in todos
+        )
+        if overdue:
+            subject = _("Performance review: overdue to-dos")
+            intro = _(
+                "These to-dos are past their deadline (%(count)s):", count=len(todos)
+            )
+        else:
+            subject = _("Performance review: your to-dos")
+            intro = _(
+                "A review cycle has started. Your to-dos (%(count)s):",
+                count=len(todos),
+            )
+        body = DIGEST_BODY % (
+            _("Hello %(name)s,", name=user.name),
+            intro,
+            items,
+            link,
+            _("Open my to-dos"),
+        )
+        return subject, body
 
     # -------------------------------------------------------- check-ins
     def _apply_checkin(self, checkin):

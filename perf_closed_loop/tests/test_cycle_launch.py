@@ -196,12 +196,29 @@ class TestCycleLaunch(PerfOrgCase):
         self.assertEqual(len(mail), 1)
         self.assertRegex(mail.subject, "[\u4e00-\u9fff]")
         self.assertIn(review.activity_ids.summary, mail.body_html)
-        # English readers get English; inbox users have their activity and
-        # real-time notification, and no e-mail.
+        # English readers get English.
         manager_review = self._review(cycle, self.emp_manager)
         self.assertIn("Set the goals of", manager_review.activity_ids.summary)
-        self.assertTrue(self._review(cycle, self.emp_peer).activity_ids)
+        # Who reads notifications in Odoo gets no e-mail but one unread
+        # Discuss inbox message listing the to-dos.
         self.assertFalse(self._digests(self.user_peer))
+        peer_review = self._review(cycle, self.emp_peer)
+        inbox = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.user_peer.partner_id.id),
+                ("notification_type", "=", "inbox"),
+                ("mail_message_id.subject", "=", "Performance review: your to-dos"),
+            ]
+        )
+        self.assertEqual(len(inbox), 1)
+        self.assertFalse(inbox.is_read)
+        self.assertIn(peer_review.activity_ids.summary, inbox.mail_message_id.body)
+        self.assertIn(
+            inbox.mail_message_id,
+            self.env["mail.message"]
+            .with_user(self.user_peer)
+            .search([("needaction", "=", True)]),
+        )
 
     def test_one_review_per_employee_and_cycle(self):
         cycle = self._cycle()

@@ -21,6 +21,7 @@ class TestLaunchPerformance(PerfOrgCase):
                     "name": f"Perf user {i}",
                     "login": f"perf_bulk_{i}",
                     "email": f"perf_bulk_{i}@example.com",
+                    "notification_type": "inbox" if i % 2 else "email",
                 }
                 for i in range(110)
             ]
@@ -83,14 +84,20 @@ class TestLaunchPerformance(PerfOrgCase):
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
 
+    def _digest_count(self):
+        inbox = self.env["mail.notification"].search_count(
+            [("mail_message_id.subject", "=", "Performance review: your to-dos")]
+        )
+        return self.env["mail.mail"].search_count([]) + inbox
+
     def test_todo_job_same_queries_for_10_and_100_people(self):
-        """To-dos, e-mails and notifications: queries per batch, not per
-        person."""
+        """To-dos, digests (e-mail or inbox) and notifications: queries per
+        batch, not per person."""
         small = self._bulk_cycle(self.dep_small, "Small")
         big = self._bulk_cycle(self.dep_big, "Big")
         small.with_user(self.user_hr).action_launch()
         queries_10 = self._queries_of_todo_batch()
-        mails_10 = self.env["mail.mail"].search_count([])
+        digests_10 = self._digest_count()
         big.with_user(self.user_hr).action_launch()
         queries_100 = self._queries_of_todo_batch()
         # The first batch also warms caches (defaults, xml ids), so the
@@ -98,6 +105,5 @@ class TestLaunchPerformance(PerfOrgCase):
         # cost hundreds more.
         self.assertLessEqual(queries_100, queries_10)
         self.assertEqual(len(big.review_ids.activity_ids), 101)
-        # Every bulk user takes e-mails; the bosses have two to-dos each
-        # (their own goals and their reports' approvals come later).
-        self.assertEqual(self.env["mail.mail"].search_count([]) - mails_10, 101)
+        # One digest per person: half by e-mail, half in the Discuss inbox.
+        self.assertEqual(self._digest_count() - digests_10, 101)

@@ -93,9 +93,9 @@ class TestReviewLightFlow(PerfOrgCase):
         self.assertEqual(mail.body_html.count("<li>"), 2)
         self.assertIn("past their deadline (2)", mail.body_html)
         self.assertIn(self.emp_employee.name, mail.body_html)
-        self.assertEqual(
-            self._overdue_mails(self.user_rd_head).body_html.count("<li>"), 1
-        )
+        head_mail = self._overdue_mails(self.user_rd_head)
+        self.assertEqual(head_mail.body_html.count("<li>"), 1)
+        self.assertIn(self.emp_manager.name, head_mail.body_html)
         # Not every day: the next reminder comes a week later.
         for day in ("2026-07-17", "2026-07-20", "2026-07-22"):
             self._remind_on(day)
@@ -108,3 +108,19 @@ class TestReviewLightFlow(PerfOrgCase):
         self.assertEqual(
             self._overdue_mails(self.user_manager)[:1].body_html.count("<li>"), 1
         )
+
+    def test_overdue_reminder_in_the_inbox_of_odoo_readers(self):
+        self.user_rd_head.notification_type = "inbox"
+        self._remind_on("2026-07-16")
+        self.assertFalse(self._overdue_mails(self.user_rd_head))
+        inbox = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.user_rd_head.partner_id.id),
+                ("notification_type", "=", "inbox"),
+            ]
+        )
+        message = inbox.mail_message_id.filtered(
+            lambda m: m.subject == "Performance review: overdue to-dos"
+        )
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.emp_manager.name, message.body)
