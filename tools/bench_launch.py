@@ -52,7 +52,9 @@ cr.execute(
     )
     INSERT INTO res_users
         (login, partner_id, company_id, active, notification_type, share)
-    SELECT 'bench' || p.id, p.id, %s, true, 'email', false FROM partners p
+    SELECT 'bench' || p.id, p.id, %s, true,
+           CASE WHEN p.id %% 2 = 0 THEN 'email' ELSE 'inbox' END, false
+    FROM partners p
     RETURNING id
     """,
     [company.id, N, company.id],
@@ -146,12 +148,14 @@ todo_seconds = time.perf_counter() - started
 todo_queries = cr.sql_log_count - queries
 activities = env["mail.activity"].search_count([("res_model", "=", "perf.review")])
 mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
+inbox = env["mail.notification"].search_count([("notification_type", "=", "inbox")])
 print(
     f"BENCH employees={{reviews}} lines={{lines}} "
     f"launch_seconds={{launch_seconds:.1f}} "
     f"launch_queries={{launch_queries}} launch_batches={{batches}} "
     f"todos={{activities}} todo_seconds={{todo_seconds:.1f}} "
-    f"todo_queries={{todo_queries}} todo_batches={{todo_batches}} mails={{mails}}"
+    f"todo_queries={{todo_queries}} todo_batches={{todo_batches}} mails={{mails}} "
+    f"inbox={{inbox}}"
 )
 '''
 
@@ -171,7 +175,10 @@ def main():
     except odoo_env.SetupError as exc:
         sys.exit(f"ERROR: {exc}")
     pg = ["-h", params["host"], "-p", params["port"], "-U", params["user"]]
-    print("employees  launch_s  launch_queries  batches  todo_s  todo_queries  e-mails")
+    print(
+        "employees  launch_s  launch_queries  batches  todo_s  todo_queries  "
+        "e-mails  inbox"
+    )
     for size in args.sizes:
         db = f"perf_bench_{size}_{int(time.time())}"
         data_dir = odoo_env.REPO / ".odoo-data"
@@ -210,7 +217,7 @@ def main():
                 f"{fields['employees']:>9}  {fields['launch_seconds']:>8}  "
                 f"{fields['launch_queries']:>14}  {fields['launch_batches']:>7}  "
                 f"{fields['todo_seconds']:>6}  {fields['todo_queries']:>12}  "
-                f"{fields['mails']:>7}",
+                f"{fields['mails']:>7}  {fields['inbox']:>5}",
                 flush=True,
             )
         finally:
