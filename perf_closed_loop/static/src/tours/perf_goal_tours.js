@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("perf_closed_loop_submit_goals", {
     url: "/odoo/action-perf_closed_loop.perf_review_action_my",
     steps: () => [
         {
+            content: "My reviews are cards, not columns to swipe through",
+            trigger: ".o_kanban_renderer.o_kanban_ungrouped .o_kanban_record",
+        },
+        {
             content: "Open my review",
             trigger: ".o_kanban_record:contains(Tour Employee)",
             run: "click",
