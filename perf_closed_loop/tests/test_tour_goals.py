@@ -80,6 +80,9 @@ class TestGoalTours(HttpCase):
             "/odoo", "perf_closed_loop_submit_goals", login="perf_tour_employee"
         )
         self.assertEqual(self.review.state, "goal_approval")
+        # The target set on the phone's card was saved with the submission.
+        revenue = self.review.kpi_line_ids.filtered(lambda x: x.name == "Revenue")
+        self.assertEqual(revenue.target_value, 120)
         self.browser_size = "1366x768"
         self.touch_enabled = False
         self.start_tour(

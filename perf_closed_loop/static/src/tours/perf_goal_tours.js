@@ -21,6 +21,29 @@ registry.category("web_tour.tours").add("perf_closed_loop_submit_goals", {
             trigger: ".o_field_widget[name=kpi_line_ids] :contains(Revenue)",
         },
         {
+            content: "Phone: the indicators are cards; open Revenue",
+            isActive: ["mobile"],
+            trigger: ".o_field_widget[name=kpi_line_ids] .o_kanban_record:contains(Revenue)",
+            run: "click",
+        },
+        {
+            content: "Phone: raise the target",
+            isActive: ["mobile"],
+            trigger: ".modal .o_field_widget[name=target_value] input",
+            run: "edit 120",
+        },
+        {
+            content: "Phone: save the indicator",
+            isActive: ["mobile"],
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Phone: the card shows the new target",
+            isActive: ["mobile"],
+            trigger: ".o_field_widget[name=kpi_line_ids] .o_kanban_record:contains(Revenue):contains(120)",
+        },
+        {
             content: "Phone: the buttons are in the cog menu",
             isActive: ["mobile"],
             trigger: ".o_cp_action_menus button:has(.fa-cog)",
