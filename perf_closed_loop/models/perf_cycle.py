@@ -7,7 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..domain import assignment as assignment_rules
-from .perf_review import BULK_CONTEXT
+from .perf_review import BULK_CONTEXT, TODO_TYPE
 
 _logger = logging.getLogger(__name__)
 
@@ -669,13 +669,7 @@ class PerfCycle(models.Model):
             .search(
                 [
                     ("res_model", "=", "perf.review"),
-                    (
-                        "activity_type_id",
-                        "=",
-                        self.env.ref(
-                            "perf_closed_loop.mail_activity_type_perf_todo"
-                        ).id,
-                    ),
+                    ("activity_type_id", "=", self.env.ref(TODO_TYPE).id),
                     ("date_deadline", "in", reminder_dates),
                 ],
                 order="date_deadline, id",
