@@ -6,12 +6,16 @@
 Tier 1 (always): ``pytest tests/`` - the pure-Python domain maths and the
 static checks of the add-on (manifest, XML, CSV, lint).
 
+Both run with ``.venv``'s Python, prepared first (``tools/setup_env.py``:
+the project's requirements and, when Odoo is found, Odoo's own).
+
 Tier 2 (when Odoo 18.0 is found through ``import odoo`` or ``ODOO_HOME``):
 installs the add-on into a fresh, uniquely named database with
 ``--test-enable``, runs ``perf_closed_loop/tests/``, upgrades and uninstalls
 the add-on, fails on any failed test or any WARNING/ERROR line in the log,
-and drops the database. Without Odoo the tier is skipped loudly, and fails
-when ``ODOO_REQUIRED=1``.
+and drops the database. The browser tours need Chromium: installed with
+apt-get when run as root, otherwise the command to run is printed. Without
+Odoo the tier is skipped loudly, and fails when ``ODOO_REQUIRED=1``.
 
 Each tier ends with one line ``tierN: X passed, Y failed``.
 Options: ``--tier 1`` or ``--tier 2`` runs one tier; ``--keep-db`` keeps the
@@ -31,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env  # noqa: E402
+import setup_env  # noqa: E402
 
 REPO = odoo_env.REPO
 LOG_DIR = REPO / ".test-logs"
@@ -126,14 +131,18 @@ def run_odoo(odoo, args, log, env, stdin=None):
     return proc.returncode
 
 
+def cannot_run(exc):
+    banner(f"ODOO TIER CANNOT RUN: {exc}")
+    print("tier2: 0 passed, 1 failed", flush=True)
+    return 0, 1
+
+
 def run_tier2(keep_db=False, test_tags=None, demo=True):
     required = os.environ.get("ODOO_REQUIRED") == "1"
     try:
         odoo = odoo_env.find_odoo()
     except odoo_env.SetupError as exc:
-        banner(f"ODOO TIER CANNOT RUN: {exc}")
-        print("tier2: 0 passed, 1 failed", flush=True)
-        return 0, 1
+        return cannot_run(exc)
     if not odoo:
         banner(
             "ODOO TIER SKIPPED: Odoo 18.0 not found (neither 'import odoo' works "
@@ -151,10 +160,11 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
     params = odoo_env.db_params()
     try:
         odoo_env.check_postgres(params)
+        print(f"   browser for the tours: {setup_env.ensure_chromium()}", flush=True)
     except odoo_env.SetupError as exc:
-        banner(f"ODOO TIER CANNOT RUN: {exc}")
-        print("tier2: 0 passed, 1 failed", flush=True)
-        return 0, 1
+        if not test_tags or "Chromium" not in str(exc):
+            return cannot_run(exc)
+        print(f"   {exc} (tier 2 is narrowed by --test-tags: going on)")
 
     db = f"perf_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
     LOG_DIR.mkdir(exist_ok=True)
@@ -230,20 +240,10 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
         if keep_db:
             print(f"   kept database {db}")
         else:
-            subprocess.run(
-                [
-                    "dropdb",
-                    "--if-exists",
-                    "-h",
-                    params["host"],
-                    "-p",
-                    params["port"],
-                    "-U",
-                    params["user"],
-                    db,
-                ],
-                check=False,
-            )
+            try:
+                odoo_env.dropdb(params, db)
+            except odoo_env.SetupError as exc:
+                print(f"   {exc}")
         shutil.rmtree(data_dir, ignore_errors=True)
 
     problems, _ = scan_log(log)
@@ -272,6 +272,14 @@ def main():
         "--no-demo", action="store_true", help="tier 2 without demo data (faster)"
     )
     args = parser.parse_args()
+    try:
+        odoo = odoo_env.find_odoo()
+    except odoo_env.SetupError:
+        odoo = None  # tier 2 says why
+    try:
+        setup_env.enter(__file__, sys.argv[1:], odoo)
+    except odoo_env.SetupError as exc:
+        sys.exit(f"ERROR: {exc}")
     failed = 0
     if args.tier in (None, "1"):
         failed += run_tier1()[1]
@@ -281,4 +289,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

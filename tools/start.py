@@ -6,7 +6,9 @@ perf_closed_loop and its demo data (an org chart of 60+ employees).
 
 Odoo is found through ``ODOO_HOME`` or ``import odoo``; PostgreSQL through
 PGHOST/PGPORT (default 127.0.0.1:5432) and the role ODOO_DB_USER (default
-``odoo``, created when missing). The database (default ``perf_demo``) is
+``odoo``, created when missing). The first start prepares ``.venv`` with
+Odoo's and the project's requirements (``tools/setup_env.py``; later starts
+reuse it) and runs again inside it. The database (default ``perf_demo``) is
 dropped and recreated on every start.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env
+import setup_env
 
 
 def main():
@@ -29,15 +32,12 @@ def main():
     )
     args = parser.parse_args()
     try:
-        odoo = odoo_env.find_odoo()
-        if not odoo:
-            raise odoo_env.SetupError(
-                "Odoo 18.0 not found: neither 'import odoo' works nor ODOO_HOME "
-                "points at an Odoo source tree. Install Odoo 18.0 or run "
-                "'ODOO_HOME=/path/to/odoo python3 tools/start.py'."
-            )
+        odoo = odoo_env.require_odoo()
         params = odoo_env.db_params()
         odoo_env.check_postgres(params)
+        setup_env.enter(__file__, sys.argv[1:], odoo)
+        odoo = odoo_env.require_odoo()  # the same Odoo, run by this Python
+        odoo_env.dropdb(params, args.database)
     except odoo_env.SetupError as exc:
         sys.exit(f"ERROR: {exc}")
 
@@ -49,25 +49,16 @@ def main():
         f"--db-filter=^{args.database}$",
         *odoo_env.odoo_db_args(params),
     ]
-    subprocess.run(
-        [
-            "dropdb",
-            "--if-exists",
-            "-h",
-            params["host"],
-            "-p",
-            params["port"],
-            "-U",
-            params["user"],
-            args.database,
-        ],
-        check=True,
-    )
     print(f"Creating database {args.database} with perf_closed_loop and demo data…")
     install = [f"--init={odoo_env.MODULE}", "--stop-after-init", "--log-level=warn"]
     if args.load_language:
         install.append(f"--load-language={args.load_language}")
-    subprocess.run(odoo.command + common + install, check=True)
+    code = subprocess.run(odoo.command + common + install).returncode
+    if code:
+        sys.exit(
+            f"ERROR: Odoo could not install {odoo_env.MODULE} into {args.database} "
+            f"(exit {code}); the lines above say why."
+        )
     print(
         f"\nOdoo is starting on http://127.0.0.1:{args.port}/odoo\n"
         "  log in as admin / admin (performance administrator), or as a demo\n"
@@ -84,4 +75,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
