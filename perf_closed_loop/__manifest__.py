@@ -5,7 +5,7 @@
     "summary": "Closed-loop performance management: KPI/OKR templates, one "
     "company-wide launch, goal approval, check-ins, multi-rater evaluation, "
     "calibration against a forced distribution, publication and export",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/perf-closed-loop/perf_closed_loop",
     "author": "perf_closed_loop authors",
@@ -24,6 +24,8 @@
         "security/perf_distribution_policy_security.xml",
         "security/perf_cycle_security.xml",
         "security/perf_review_security.xml",
+        "security/perf_review_rating_security.xml",
+        "security/perf_review_nomination_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
@@ -34,11 +36,15 @@
         "views/perf_flow_views.xml",
         "views/perf_distribution_policy_views.xml",
         "views/perf_review_views.xml",
+        "views/perf_review_rating_views.xml",
         "views/perf_checkin_views.xml",
         "views/perf_cycle_views.xml",
         "wizard/perf_cycle_launch_views.xml",
         "wizard/perf_cycle_cancel_views.xml",
         "wizard/perf_review_reason_views.xml",
+        "wizard/perf_cycle_evaluation_views.xml",
+        "wizard/perf_review_nominate_views.xml",
+        "wizard/perf_review_rating_reassign_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
     "demo": [

@@ -126,8 +126,8 @@ queries = cr.sql_log_count
 started = time.perf_counter()
 cycle.action_launch()
 batches = 0
-while cycle.launch_state != "done":
-    Cycle._cron_launch()
+while cycle.job_state != "done":
+    Cycle._cron_run_jobs()
     env.cr.commit()
     batches += 1
 env.flush_all()

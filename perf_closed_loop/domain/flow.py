@@ -102,18 +102,25 @@ def rating_weights(steps):
     }
 
 
-def approval_chain(actors, people, employee_user=None):
-    """Ordered distinct approvers (user ids) for goal approval: missing
-    people are skipped, and nobody approves their own goals."""
-    chain = []
+def approval_steps(actors, people, employee_user=None):
+    """Ordered (actor, user id) approvals of goal approval: missing people
+    are skipped, nobody approves twice, and nobody approves their own
+    goals."""
+    steps = []
     for actor in actors:
         if actor not in ACTORS:
             raise ValueError(f"Unknown actor {actor!r}.")
         user = people.get(actor)
-        if not user or user == employee_user or user in chain:
+        if not user or user == employee_user or user in (u for _a, u in steps):
             continue
-        chain.append(user)
-    return chain
+        steps.append((actor, user))
+    return steps
+
+
+def approval_chain(actors, people, employee_user=None):
+    """Ordered distinct approvers (user ids) for goal approval: missing
+    people are skipped, and nobody approves their own goals."""
+    return [user for _actor, user in approval_steps(actors, people, employee_user)]
 
 
 def first_goal_actor(steps):

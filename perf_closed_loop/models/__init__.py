@@ -1,6 +1,8 @@
 from . import perf_config_line_mixin
 from . import perf_config_parent_mixin
 from . import perf_state_mixin
+from . import perf_todo_mixin
+from . import perf_result_mixin
 from . import perf_rating_scale
 from . import perf_rating_grade
 from . import perf_template
@@ -11,6 +13,7 @@ from . import perf_flow_step
 from . import perf_distribution_policy
 from . import perf_distribution_policy_line
 from . import res_users
+from . import hr_employee
 from . import perf_cycle
 from . import perf_cycle_assignment
 from . import perf_review
@@ -18,3 +21,7 @@ from . import perf_review_line
 from . import perf_objective
 from . import perf_review_approval
 from . import perf_checkin
+from . import perf_review_nomination
+from . import perf_review_rating
+from . import perf_review_rating_line
+from . import perf_review_rating_event

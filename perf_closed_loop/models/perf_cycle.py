@@ -3,11 +3,14 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..domain import assignment as assignment_rules
-from .perf_review import BULK_CONTEXT, TODO_TYPE
+from ..domain import org
+from .perf_todo_mixin import BULK_CONTEXT, TODO_TYPE
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +25,11 @@ class PerfCycle(models.Model):
     Access: HR officers create, preview, launch, move the phases on and
     cancel cycles of their companies; managers and employees read the
     cycles of their reviews. ``state`` changes only through the buttons.
+
+    Company-wide phases (launch, start of the evaluation, publication) run
+    as one background job per cycle: the job's queue is computed once, and
+    each batch advances a pointer in the same transaction as its work, so a
+    crashed job resumes exactly where it stopped.
     """
 
     _name = "perf.cycle"
@@ -90,20 +98,52 @@ class PerfCycle(models.Model):
     )
     execution_count = fields.Integer(string="In execution", compute="_compute_counters")
     at_risk_count = fields.Integer(string="At risk", compute="_compute_counters")
-    launch_state = fields.Selection(
+    job_kind = fields.Selection(
+        [
+            ("launch", "Launch"),
+            ("evaluation", "Start of the evaluation"),
+            ("publication", "Publication"),
+        ],
+        string="Background job",
+        readonly=True,
+        copy=False,
+    )
+    job_state = fields.Selection(
         [("queued", "Queued"), ("running", "Running"), ("done", "Done")],
         readonly=True,
         copy=False,
     )
-    launch_total = fields.Integer(readonly=True, copy=False)
-    launch_done = fields.Integer(readonly=True, copy=False)
-    launch_progress = fields.Float(compute="_compute_launch_progress")
+    job_total = fields.Integer(readonly=True, copy=False)
+    job_done = fields.Integer(readonly=True, copy=False)
+    job_progress = fields.Float(compute="_compute_job_progress")
+    job_queue = fields.Json(
+        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
+    )
+    job_options = fields.Json(
+        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
+    )
+    evaluation_count = fields.Integer(
+        string="In evaluation", compute="_compute_counters"
+    )
+    evaluation_done_count = fields.Integer(
+        string="Evaluation complete", compute="_compute_counters"
+    )
+    rating_open_count = fields.Integer(
+        string="Ratings to give", compute="_compute_rating_counters"
+    )
+    rating_done_count = fields.Integer(
+        string="Ratings given", compute="_compute_rating_counters"
+    )
+    rating_progress_html = fields.Html(
+        string="Ratings by step", compute="_compute_rating_counters", sanitize=False
+    )
     todo_pending_count = fields.Integer(
         string="To-dos to send", compute="_compute_counters"
     )
     cancel_reason = fields.Text(readonly=True, copy=False)
     can_launch = fields.Boolean(compute="_compute_can")
     can_start_execution = fields.Boolean(compute="_compute_can")
+    can_start_evaluation = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
 
     _sql_constraints = [
@@ -116,7 +156,10 @@ class PerfCycle(models.Model):
 
     # ----------------------------------------------------------- compute
     @api.depends(
-        "review_ids.state", "review_ids.todo_pending", "review_ids.risk_status"
+        "review_ids.state",
+        "review_ids.todo_pending",
+        "review_ids.risk_status",
+        "review_ids.evaluation_done",
     )
     def _compute_counters(self):
         groups = self.env["perf.review"]._read_group(
@@ -143,7 +186,16 @@ class PerfCycle(models.Model):
                 ["__count"],
             )
         )
+        done = dict(
+            self.env["perf.review"]._read_group(
+                [("cycle_id", "in", self.ids), ("evaluation_done", "=", True)],
+                ["cycle_id"],
+                ["__count"],
+            )
+        )
         for cycle in self:
+            cycle.evaluation_count = counts.get((cycle.id, "evaluation"), 0)
+            cycle.evaluation_done_count = done.get(cycle, 0)
             cycle.goals_draft_count = counts.get((cycle.id, "goal_setting"), 0)
             cycle.goals_waiting_count = counts.get((cycle.id, "goal_approval"), 0)
             cycle.execution_count = counts.get((cycle.id, "execution"), 0)
@@ -153,21 +205,62 @@ class PerfCycle(models.Model):
             cycle.at_risk_count = risk.get(cycle, 0)
             cycle.todo_pending_count = pending.get(cycle, 0)
 
-    @api.depends("launch_total", "launch_done")
-    def _compute_launch_progress(self):
+    def _compute_rating_counters(self):
+        """Ratings given and still to give, per step, in one grouped read."""
+        Rating = self.env["perf.review.rating"].sudo()
+        rows = Rating._read_group(
+            [("cycle_id", "in", self.ids)],
+            ["cycle_id", "role", "state"],
+            ["__count"],
+        )
+        roles = dict(Rating._fields["role"]._description_selection(self.env))
+        per_cycle = {}
+        for cycle, role, state, count in rows:
+            done, open_ = per_cycle.setdefault(cycle.id, {}).setdefault(role, [0, 0])
+            if state in ("waiting", "todo"):
+                per_cycle[cycle.id][role][1] += count
+            elif state == "submitted":
+                per_cycle[cycle.id][role][0] += count
+        _ = self.env._
         for cycle in self:
-            cycle.launch_progress = (
-                100.0 * cycle.launch_done / cycle.launch_total
-                if cycle.launch_total
-                else 0.0
+            steps = per_cycle.get(cycle.id, {})
+            cycle.rating_done_count = sum(d for d, _o in steps.values())
+            cycle.rating_open_count = sum(o for _d, o in steps.values())
+            if not steps:
+                cycle.rating_progress_html = False
+                continue
+            rows_html = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s</td></tr>"
+                )
+                % (roles.get(role, role), done, open_)
+                for role, (done, open_) in sorted(
+                    steps.items(), key=lambda item: list(roles).index(item[0])
+                )
+            )
+            cycle.rating_progress_html = Markup(
+                "<table class='table table-sm o_perf_rating_progress'><thead><tr>"
+                "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+                "</tr></thead><tbody>%s</tbody></table>"
+            ) % (_("Step"), _("Given"), _("To give"), rows_html)
+
+    @api.depends("job_total", "job_done")
+    def _compute_job_progress(self):
+        for cycle in self:
+            cycle.job_progress = (
+                100.0 * cycle.job_done / cycle.job_total if cycle.job_total else 0.0
             )
 
     @api.depends_context("uid")
-    @api.depends("state", "launch_state")
+    @api.depends("state", "job_state")
     def _compute_can(self):
         for cycle in self:
             cycle.can_launch = cycle._passes(cycle._check_can_launch)
             cycle.can_start_execution = cycle._passes(cycle._check_can_start_execution)
+            cycle.can_start_evaluation = cycle._passes(
+                cycle._check_can_start_evaluation
+            )
             cycle.can_cancel = cycle._passes(cycle._check_can_cancel)
 
     def _state_refusal_message(self):
@@ -181,7 +274,7 @@ class PerfCycle(models.Model):
     def _check_can_launch(self):
         self._check_hr()
         for cycle in self:
-            if cycle.state != "draft" or cycle.launch_state:
+            if cycle.state != "draft" or cycle.job_state:
                 raise UserError(
                     self.env._(
                         "The cycle %(cycle)s is already launched.", cycle=cycle.name
@@ -199,11 +292,23 @@ class PerfCycle(models.Model):
     def _check_can_start_execution(self):
         self._check_hr()
         for cycle in self:
-            if cycle.state != "goal_setting" or cycle.launch_state != "done":
+            if cycle.state != "goal_setting" or cycle._job_running():
                 raise UserError(
                     self.env._(
                         "Execution starts once the cycle is launched and in goal "
                         "setting."
+                    )
+                )
+
+    def _check_can_start_evaluation(self):
+        self._check_hr()
+        for cycle in self:
+            if cycle.state != "execution" or cycle._job_running():
+                raise UserError(
+                    self.env._(
+                        "The evaluation of %(cycle)s starts once the cycle is in "
+                        "execution.",
+                        cycle=cycle.name,
                     )
                 )
 
@@ -269,25 +374,19 @@ class PerfCycle(models.Model):
         employees = Employee.browse([i for i in resolved if i not in exclude])
         assignments = {a.id: a for a in self.assignment_ids}
         busy = self._overlapping_reviews(employees)
+        people = employees._perf_resolve()
         plan = []
         _ = self.env._
         for employee in employees:
             winner, covering = resolved[employee.id]
             assignment = assignments[winner]
-            problems = []
+            manager, skip, head, cases = people[employee]
+            problems = self._org_problems(employee, manager, cases)
             if not employee.active:
                 problems.append(("archived", True, _("archived employee")))
             if not employee.user_id:
                 problems.append(
                     ("no_user", True, _("no user: they could not open their review"))
-                )
-            if not employee.parent_id:
-                problems.append(
-                    (
-                        "no_manager",
-                        False,
-                        _("no manager: manager steps fall to HR"),
-                    )
                 )
             if len(covering) > 1:
                 problems.append(
@@ -319,9 +418,62 @@ class PerfCycle(models.Model):
                     "template": assignment.template_id,
                     "covering": covering,
                     "problems": problems,
+                    "manager": manager,
+                    "skip_manager": skip,
+                    "department_head": head,
                 }
             )
         return plan
+
+    def _org_problems(self, employee, manager, cases):
+        """Warnings about whom the loop takes as ``employee``'s manager."""
+        _ = self.env._
+        problems = []
+        if org.OWN_HEAD in cases and manager:
+            problems.append(
+                (
+                    org.OWN_HEAD,
+                    False,
+                    _(
+                        "heads their own department: %(manager)s, the head above, "
+                        "is their manager",
+                        manager=manager.name,
+                    ),
+                )
+            )
+        if org.NO_MANAGER in cases:
+            problems.append(
+                (
+                    org.NO_MANAGER,
+                    False,
+                    _(
+                        "no manager above them: HR approves their goals and names "
+                        "who gives their manager rating"
+                    ),
+                )
+            )
+        if org.MANAGER_CANNOT_ACT in cases:
+            problems.append(
+                (
+                    org.MANAGER_CANNOT_ACT,
+                    False,
+                    _(
+                        "their manager %(odoo_manager)s has no active user: "
+                        "%(manager)s acts as manager",
+                        odoo_manager=employee.parent_id.name or "-",
+                        manager=manager.name,
+                    ),
+                )
+            )
+        if org.LOOP in cases:
+            problems.append(
+                (
+                    org.LOOP,
+                    False,
+                    _("the managers above them lead back to them: check the chart"),
+                )
+            )
+        return problems
 
     def _overlapping_reviews(self, employees):
         """employee id -> name of another live cycle over the same period."""
@@ -384,24 +536,17 @@ class PerfCycle(models.Model):
                 raise UserError(
                     self.env._("Nobody is reviewed in %(cycle)s.", cycle=cycle.name)
                 )
-            cycle._do_launch(len(plan))
+            cycle._do_launch(plan)
         return True
 
-    def _do_launch(self, total):
+    def _do_launch(self, plan):
         self.ensure_one()
-        self._write_state({"launch_state": "queued", "launch_total": total})
-        if total <= self._sync_limit():
-            self._launch_batches()
-        else:
-            self.message_post(
-                body=self.env._(
-                    "Launch of %(count)s reviews queued; it runs in the background.",
-                    count=total,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            self.env.ref("perf_closed_loop.ir_cron_perf_cycle_launch")._trigger()
+        self._start_job(
+            "launch",
+            [[entry["employee"].id, entry["template"].id] for entry in plan],
+        )
 
+    # ------------------------------------------------------ background job
     def _sync_limit(self):
         return int(
             self.env["ir.config_parameter"]
@@ -416,65 +561,118 @@ class PerfCycle(models.Model):
             .get_param("perf_closed_loop.launch_batch_size", DEFAULT_BATCH_SIZE)
         )
 
-    def _launch_batches(self):
-        """Create every missing review, batch by batch (small launches)."""
+    def _job_running(self):
         self.ensure_one()
-        self._write_state({"launch_state": "running"})
-        todo = self._launch_todo()
-        size = self._batch_size()
-        for start in range(0, len(todo), size):
-            self._create_reviews(todo[start : start + size])
-        self._finish_launch()
+        return self.job_state in ("queued", "running")
 
-    def _launch_todo(self):
-        """Plan entries of the employees who have no review yet, so that a
-        crashed launch resumes without duplicates."""
+    def _start_job(self, kind, queue, options=None):
+        """Queue a company-wide phase: ``queue`` lists its items (JSON), and
+        each batch handles the next ones with ``_job_<kind>``. Small jobs
+        run at once, big ones in the background."""
         self.ensure_one()
-        rows = (
-            self.env["perf.review"]
-            .sudo()
-            ._read_group([("cycle_id", "=", self.id)], [], ["employee_id:array_agg"])
-        )
-        return self._launch_plan(exclude=set(rows[0][0] or ()))
-
-    def _launch_next_batch(self):
-        """One batch of a background launch; returns (created, remaining)."""
-        self.ensure_one()
-        todo = self._launch_todo()
-        batch = todo[: self._batch_size()]
-        self._create_reviews(batch)
-        remaining = len(todo) - len(batch)
-        self._write_state(
+        self.sudo()._write_state(
             {
-                "launch_state": "running",
-                "launch_done": self.launch_total - remaining,
+                "job_kind": kind,
+                "job_state": "queued",
+                "job_total": len(queue),
+                "job_done": 0,
+                "job_queue": queue,
+                "job_options": options or {},
             }
         )
-        if not remaining:
-            self._finish_launch()
-        return len(batch), remaining
+        if len(queue) <= self._sync_limit():
+            while self._run_job_batch()[1]:
+                pass
+        else:
+            kinds = dict(self._fields["job_kind"]._description_selection(self.env))
+            self.message_post(
+                body=self.env._(
+                    "%(job)s of %(count)s reviews queued; it runs in the background.",
+                    job=kinds[kind],
+                    count=len(queue),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            self.env.ref("perf_closed_loop.ir_cron_perf_cycle_jobs")._trigger()
 
-    def _finish_launch(self):
+    def _run_job_batch(self):
+        """One batch of this cycle's job; returns (handled, remaining).
+
+        The pointer ``job_done`` moves in the same transaction as the
+        batch's work: after a crash, the batch is redone from scratch."""
         self.ensure_one()
-        reviews = self.env["perf.review"].sudo().search([("cycle_id", "=", self.id)])
-        self._write_state(
-            {
-                "state": "goal_setting",
-                "launch_state": "done",
-                "launch_done": len(reviews),
-                "launch_total": len(reviews),
-            }
+        cycle = self.sudo()
+        queue = cycle.job_queue or []
+        start = cycle.job_done
+        batch = queue[start : start + self._batch_size()]
+        getattr(cycle, f"_job_{cycle.job_kind}")(batch, cycle.job_options or {})
+        done = start + len(batch)
+        values = {"job_state": "running", "job_done": done}
+        finished = done >= len(queue)
+        if finished:
+            values.update(job_state="done", job_queue=False, job_options=False)
+        cycle._write_state(values)
+        if finished:
+            getattr(cycle, f"_job_{cycle.job_kind}_finish")()
+        return len(batch), len(queue) - done
+
+    # The cron runner commits after each call and calls again while
+    # ``remaining`` is reported (ir.cron progress API of Odoo 18).
+    @api.model
+    def _cron_run_jobs(self):
+        """Background jobs of big cycles, one committed batch per call."""
+        cycles = self.sudo().search(
+            [("job_state", "in", ("queued", "running"))], order="id"
         )
-        templates = (
+        if not cycles:
+            return
+        done, remaining = cycles[0]._run_job_batch()
+        remaining += len(cycles) - 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    # -------------------------------------------------------------- launch
+    def _job_launch(self, items, _options):
+        """Create the reviews of a batch of [employee id, template id]
+        (employees who already have one are skipped)."""
+        templates = self.env["perf.template"].sudo().browse({t for _e, t in items})
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse([e for e, _t in items])
+        )
+        existing = (
             self.env["perf.review"]
             .sudo()
-            ._read_group([("cycle_id", "=", self.id)], ["template_id"], ["__count"])
+            ._read_group(
+                [("cycle_id", "=", self.id), ("employee_id", "in", employees.ids)],
+                [],
+                ["employee_id:array_agg"],
+            )
+        )
+        skip = set(existing[0][0] or ())
+        entries = [
+            {"employee": employees.browse(e), "template": templates.browse(t)}
+            for e, t in items
+            if e not in skip
+        ]
+        self._create_reviews(entries)
+
+    def _job_launch_finish(self):
+        self.ensure_one()
+        Review = self.env["perf.review"].sudo()
+        count = Review.search_count([("cycle_id", "=", self.id)])
+        self._write_state(
+            {"state": "goal_setting", "job_total": count, "job_done": count}
+        )
+        templates = Review._read_group(
+            [("cycle_id", "=", self.id)], ["template_id"], ["__count"]
         )
         self.message_post(
             body=self.env._(
                 "Cycle launched: %(count)s reviews (%(templates)s). To-dos go out "
                 "to whoever sets the goals.",
-                count=len(reviews),
+                count=count,
                 templates=", ".join(
                     f"{template.name}: {count}" for template, count in templates
                 ),
@@ -488,12 +686,17 @@ class PerfCycle(models.Model):
         """One batch of reviews, with their lines and approval chains."""
         self.ensure_one()
         Review = self.env["perf.review"].sudo().with_context(**BULK_CONTEXT)
+        people = (
+            self.env["hr.employee"]
+            .sudo()
+            .browse([entry["employee"].id for entry in entries])
+            ._perf_resolve()
+        )
         vals_list = []
         for entry in entries:
             employee = entry["employee"]
             template = entry["template"]
-            manager = employee.parent_id
-            skip = manager.parent_id
+            manager, skip, head, _cases = people[employee]
             lines = [
                 Command.create(
                     {
@@ -532,10 +735,7 @@ class PerfCycle(models.Model):
                     "company_id": self.company_id.id,
                     "employee_id": employee.id,
                     "user_id": employee.user_id.id,
-                    "manager_id": manager.id,
-                    "manager_user_id": manager.user_id.id,
-                    "skip_manager_id": skip.id,
-                    "skip_manager_user_id": skip.user_id.id,
+                    **Review._org_values(manager, skip, head),
                     "department_id": employee.department_id.id,
                     "template_id": template.id,
                     "flow_id": template.flow_id.id,
@@ -553,35 +753,36 @@ class PerfCycle(models.Model):
                     "round": 1,
                     "sequence": index,
                     "approver_id": user,
+                    "actor": actor,
                 }
-                for index, user in enumerate(review._approval_users())
+                for index, (actor, user) in enumerate(review._approval_users())
             ]
         self.env["perf.review.approval"].sudo().create(approvals)
         return reviews
 
+    # ---------------------------------------------------------------- to-dos
     def _deliver_todo_batch(self):
-        """Send one batch of launch to-dos; returns (sent, remaining)."""
-        Review = self.env["perf.review"].sudo()
+        """Deliver one batch of pending to-dos (reviews first, then ratings
+        …); returns (delivered, remaining)."""
+        models_ = self.env["perf.todo.mixin"]._todo_models()
         domain = [("todo_pending", "=", True)]
-        batch = Review.search(domain, limit=self._batch_size(), order="id")
-        batch._deliver_launch_todos()
-        return len(batch), Review.search_count(domain)
-
-    # The cron runner commits after each call and calls again while
-    # ``remaining`` is reported (ir.cron progress API of Odoo 18).
-    @api.model
-    def _cron_launch(self):
-        """Background launch of big cycles, one committed batch per call."""
-        cycles = self.search([("launch_state", "in", ("queued", "running"))])
-        if not cycles:
-            return
-        done, remaining = cycles[0]._launch_next_batch()
-        remaining += len(cycles) - 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        delivered = 0
+        for name in models_:
+            batch = (
+                self.env[name]
+                .sudo()
+                .search(domain, limit=self._batch_size(), order="id")
+            )
+            if batch:
+                batch._deliver_pending_todos()
+                delivered = len(batch)
+                break
+        remaining = sum(self.env[name].sudo().search_count(domain) for name in models_)
+        return delivered, remaining
 
     @api.model
     def _cron_deliver_todos(self):
-        """Launch to-dos (and their notifications), one batch per call."""
+        """Pending to-dos (and their notifications), one batch per call."""
         done, remaining = self._deliver_todo_batch()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
@@ -618,6 +819,108 @@ class PerfCycle(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    # ---------------------------------------------------------- evaluation
+    def action_start_evaluation(self):
+        """Preview the start of the evaluation (考核评价): the reviews still
+        setting goals and every rating nobody can give; the preview starts
+        it. With ``perf_force`` in the context and nothing blocking, start
+        at once with the preview's defaults."""
+        self._check_can_start_evaluation()
+        self.ensure_one()
+        wizard = self.env["perf.cycle.evaluation"].create({"cycle_id": self.id})
+        wizard._fill()
+        if self.env.context.get("perf_force") and not wizard.blocking_count:
+            return wizard.action_confirm()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Start the evaluation"),
+            "res_model": "perf.cycle.evaluation",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def _evaluation_plan(self):
+        """What the start of the evaluation must decide: the reviews still in
+        a goal phase, and (review, step, why) for every rating step of the
+        reviews to evaluate that nobody can give (peers excepted: they are
+        nominated)."""
+        self.ensure_one()
+        reviews = self.review_ids.sudo().filtered(
+            lambda r: r.state in ("goal_setting", "goal_approval", "execution")
+        )
+        stragglers = reviews.filtered(lambda r: r.state != "execution")
+        missing = []
+        for review in reviews:
+            for step in review.flow_id._rating_steps():
+                if step.kind == "peer":
+                    continue
+                user, why = review._step_rater(step)
+                if not user:
+                    missing.append((review, step, why))
+        return stragglers, missing
+
+    def _do_start_evaluation(self, leave_out=None, cancel=None, raters=None):
+        """Start the evaluation: the reviews in ``cancel`` ({review: reason})
+        are cancelled, those in ``leave_out`` stay where they are, every
+        other live review moves to evaluation with its rating tasks, through
+        the background job. ``raters`` names the rater of a step nobody
+        else can give: {(review id, step id): user id}."""
+        self.ensure_one()
+        leave_out = leave_out or self.env["perf.review"]
+        for review, reason in (cancel or {}).items():
+            review._do_cancel_review(reason)
+        reviews = (
+            self.review_ids.sudo().filtered(
+                lambda r: r.state in ("goal_setting", "goal_approval", "execution")
+            )
+            - leave_out
+        )
+        self._write_state({"state": "evaluation"})
+        self._start_job(
+            "evaluation",
+            reviews.ids,
+            {
+                "raters": {
+                    f"{review_id}-{step_id}": user_id
+                    for (review_id, step_id), user_id in (raters or {}).items()
+                }
+            },
+        )
+
+    def _job_evaluation(self, review_ids, options):
+        raters = {
+            tuple(int(part) for part in key.split("-")): user_id
+            for key, user_id in (options.get("raters") or {}).items()
+        }
+        reviews = self.env["perf.review"].sudo().browse(review_ids).exists()
+        reviews.filtered(
+            lambda r: r.state in ("goal_setting", "goal_approval", "execution")
+        )._start_evaluation(raters)
+
+    def _job_evaluation_finish(self):
+        self.ensure_one()
+        Rating = self.env["perf.review.rating"].sudo()
+        reviews = (
+            self.env["perf.review"]
+            .sudo()
+            .search_count([("cycle_id", "=", self.id), ("state", "=", "evaluation")])
+        )
+        open_ = Rating.search_count(
+            [("cycle_id", "=", self.id), ("state", "=", "todo")]
+        )
+        self.message_post(
+            body=self.env._(
+                "Evaluation started: %(reviews)s reviews, %(ratings)s ratings open "
+                "now (later steps open when the earlier ones are submitted).",
+                reviews=reviews,
+                ratings=open_,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
+
     def action_cancel(self, reason=None):
         self._check_can_cancel()
         if not reason:
@@ -637,6 +940,11 @@ class PerfCycle(models.Model):
         for cycle in self:
             reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
             reviews._todo_activities().unlink()
+            ratings = reviews.rating_ids.filtered(
+                lambda r: r.state in ("waiting", "todo")
+            )
+            ratings._todo_activities().unlink()
+            ratings._write_state({"state": "cancelled", "todo_pending": False})
             reviews._write_state(
                 {"state": "cancelled", "cancel_reason": reason, "todo_pending": False}
             )
@@ -668,11 +976,11 @@ class PerfCycle(models.Model):
             .sudo()
             .search(
                 [
-                    ("res_model", "=", "perf.review"),
+                    ("res_model", "in", self.env["perf.todo.mixin"]._todo_models()),
                     ("activity_type_id", "=", self.env.ref(TODO_TYPE).id),
                     ("date_deadline", "in", reminder_dates),
                 ],
                 order="date_deadline, id",
             )
         )
-        self.env["perf.review"]._notify_todo_digest(activities, overdue=True)
+        self.env["perf.todo.mixin"]._notify_todo_digest(activities, overdue=True)

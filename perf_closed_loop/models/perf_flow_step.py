@@ -93,9 +93,29 @@ class PerfFlowStep(models.Model):
         help="The employee sees peer ratings without the peers' names.",
     )
     designated_user_id = fields.Many2one("res.users", string="Designated reviewer")
+    comment_threshold = fields.Float(
+        string="Comment beyond (points)",
+        default=10.0,
+        help="A rater who moves a suggested score by more than this many points "
+        "must explain it in a comment.",
+    )
+    visible_to_employee = fields.Boolean(
+        string="Employee sees it once published",
+        compute="_compute_visible_to_employee",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Once results are published the employee reads this rating (anonymous "
+        "peers never by name).",
+    )
 
     _sql_constraints = [
         ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
+        (
+            "comment_threshold_positive",
+            "CHECK(comment_threshold >= 0)",
+            "The comment threshold cannot be negative.",
+        ),
         (
             "peer_range",
             "CHECK(peer_min >= 0 AND peer_max >= peer_min)",
@@ -109,6 +129,11 @@ class PerfFlowStep(models.Model):
             allowed = flow_rules.ALLOWED_ACTORS.get(step.kind, ())
             if step.kind and step.actor not in allowed:
                 step.actor = DEFAULT_ACTOR[step.kind]
+
+    @api.depends("kind")
+    def _compute_visible_to_employee(self):
+        for step in self:
+            step.visible_to_employee = step.kind in ("self", "manager", "skip_level")
 
     @api.depends("kind")
     def _compute_is_rating(self):

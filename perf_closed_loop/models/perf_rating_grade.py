@@ -52,3 +52,9 @@ class PerfRatingGrade(models.Model):
             grade.display_name = (
                 f"{grade.code} – {grade.name}" if grade.code else grade.name
             )
+
+    def _band_score(self):
+        """The score a rater gives by picking this grade: the middle of its
+        band."""
+        self.ensure_one()
+        return round((self.min_score + self.max_score) / 2.0, 2)

@@ -1,34 +1,21 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import format_date
+from odoo.osv import expression
 
+from ..domain import evaluation
 from ..domain import flow as flow_rules
 from ..domain import goals as goal_rules
+from .perf_todo_mixin import BULK_CONTEXT
 
-BULK_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "mail_activity_automation_skip": True,
-}
-TODO_TYPE = "perf_closed_loop.mail_activity_type_perf_todo"
-TODO_ACTION = "perf_closed_loop.perf_review_action_todo"
-# Context key: mail.activity's own per-assignee subscription is skipped
-# because the caller subscribes the whole batch (_add_followers_batch).
-FOLLOWERS_BATCHED = "perf_followers_batched"
-DIGEST_BODY = Markup(
-    "<p>%s</p><p>%s</p><ul>%s</ul>"
-    '<p><a href="%s" style="padding: 8px 12px; color: #fff; text-decoration: none; '
-    'background-color: #714B67; border-radius: 3px;">%s</a></p>'
-)
+# With anonymous peers, their aggregate shows once this many submitted.
+PEER_AGGREGATE_MIN = 3
+
 GOAL_WRITE_FIELDS = {"line_ids", "kpi_line_ids", "objective_ids"}
 
 
@@ -52,7 +39,15 @@ class PerfReview(models.Model):
     """
 
     _name = "perf.review"
-    _inherit = ["mail.thread", "mail.activity.mixin", "perf.state.mixin"]
+    # Mixins first: their overrides (state guard, batched followers, hidden
+    # results) come before mail.thread's in the method resolution order.
+    _inherit = [
+        "perf.todo.mixin",
+        "perf.result.mixin",
+        "perf.state.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _description = "Performance Review"
     _order = "cycle_id desc, department_id, employee_id, id"
     _check_company_auto = True
@@ -77,7 +72,11 @@ class PerfReview(models.Model):
     skip_manager_id = fields.Many2one(
         "hr.employee", string="Skip-level manager", readonly=True
     )
-    skip_manager_user_id = fields.Many2one("res.users", readonly=True)
+    skip_manager_user_id = fields.Many2one("res.users", readonly=True, index=True)
+    department_head_id = fields.Many2one(
+        "hr.employee", string="Department head", readonly=True
+    )
+    department_head_user_id = fields.Many2one("res.users", readonly=True, index=True)
     department_id = fields.Many2one(
         "hr.department", index=True, readonly=True, string="Department"
     )
@@ -136,9 +135,6 @@ class PerfReview(models.Model):
         copy=False,
     )
     approved_goals = fields.Json(readonly=True, copy=False)
-    todo_pending = fields.Boolean(
-        readonly=True, index=True, copy=False, help="Launch to-do not sent yet."
-    )
     last_checkin_date = fields.Date(string="Last check-in", readonly=True, copy=False)
     risk_status = fields.Selection(
         [
@@ -156,12 +152,109 @@ class PerfReview(models.Model):
     )
     goal_deadline = fields.Date(related="cycle_id.goal_deadline")
     cancel_reason = fields.Text(readonly=True, copy=False)
+    todo_kind = fields.Selection(
+        [
+            ("goals", "Set the goals"),
+            ("nominate_peers", "Nominate peers"),
+            ("approve_peers", "Approve peers"),
+        ],
+        default="goals",
+        readonly=True,
+        copy=False,
+    )
+    # Evaluation
+    rating_ids = fields.One2many(
+        "perf.review.rating", "review_id", string="Ratings", readonly=True
+    )
+    visible_rating_ids = fields.Many2many(
+        "perf.review.rating",
+        string="Ratings you may read",
+        compute="_compute_visible_records",
+    )
+    visible_event_ids = fields.Many2many(
+        "perf.review.rating.event",
+        string="Rating history",
+        compute="_compute_visible_records",
+    )
+    nomination_ids = fields.One2many(
+        "perf.review.nomination", "review_id", string="Peers", readonly=True
+    )
+    visible_nomination_ids = fields.Many2many(
+        "perf.review.nomination",
+        string="Nominated peers",
+        compute="_compute_visible_records",
+    )
+    has_peer_step = fields.Boolean(compute="_compute_peer_step")
+    peer_min = fields.Integer(compute="_compute_peer_step")
+    peer_max = fields.Integer(compute="_compute_peer_step")
+    peer_state = fields.Selection(
+        [
+            ("to_nominate", "Peers to nominate"),
+            ("to_approve", "Peers to approve"),
+            ("approved", "Peers approved"),
+            ("skipped", "No peer review"),
+        ],
+        readonly=True,
+        copy=False,
+    )
+    skipped_step_ids = fields.Many2many(
+        "perf.flow.step",
+        string="Steps nobody gives",
+        readonly=True,
+        copy=False,
+        help="Optional rating steps without a rater: their weight goes to the "
+        "other steps.",
+    )
+    evaluation_done = fields.Boolean(
+        compute="_compute_scores", store=True, index=True, copy=False
+    )
+    # Results: hidden record by record (perf.result.mixin).
+    final_score = fields.Float(
+        compute="_compute_scores", store=True, digits=(16, 2), copy=False
+    )
+    score_ready = fields.Boolean(
+        string="Final score ready", compute="_compute_scores", store=True, copy=False
+    )
+    grade_id = fields.Many2one(
+        "perf.rating.grade",
+        string="Proposed grade",
+        compute="_compute_scores",
+        store=True,
+        copy=False,
+        index=True,
+    )
+    coefficient = fields.Float(
+        string="Bonus coefficient",
+        compute="_compute_scores",
+        store=True,
+        digits=(4, 2),
+        copy=False,
+    )
+    self_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
+    manager_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
+    skip_level_score = fields.Float(
+        compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    designated_score = fields.Float(
+        compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    peer_score = fields.Float(
+        string="Peer score (aggregate)",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+        help="Mean of the submitted peer ratings; shown once at least three "
+        "peers submitted when peers are anonymous.",
+    )
+    peer_submitted_count = fields.Integer(compute="_compute_scores", store=True)
     # Buttons
     can_edit_goals = fields.Boolean(compute="_compute_can")
     can_submit_goals = fields.Boolean(compute="_compute_can")
     can_approve_goals = fields.Boolean(compute="_compute_can")
     can_request_goal_change = fields.Boolean(compute="_compute_can")
     can_checkin = fields.Boolean(compute="_compute_can")
+    can_nominate_peers = fields.Boolean(compute="_compute_can")
+    can_approve_peers = fields.Boolean(compute="_compute_can")
 
     _sql_constraints = [
         (
@@ -203,7 +296,7 @@ class PerfReview(models.Model):
                 review.progress = sum(lines.mapped("progress")) / len(lines)
 
     @api.depends_context("uid")
-    @api.depends("state", "approval_ids.state", "goal_change_state")
+    @api.depends("state", "approval_ids.state", "goal_change_state", "peer_state")
     def _compute_can(self):
         for review in self:
             review.can_edit_goals = review._passes(review._check_can_edit_goals)
@@ -213,6 +306,8 @@ class PerfReview(models.Model):
                 review._check_can_request_goal_change
             )
             review.can_checkin = review._passes(review._check_can_checkin)
+            review.can_nominate_peers = review._passes(review._check_can_nominate_peers)
+            review.can_approve_peers = review._passes(review._check_can_approve_peers)
 
     # -------------------------------------------------------------- CRUD
     def _state_refusal_message(self):
@@ -400,18 +495,7 @@ class PerfReview(models.Model):
         }
 
     def _reason_wizard(self, action):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Give a reason"),
-            "res_model": "perf.review.reason",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_review_ids": self.ids,
-                "default_action": action,
-            },
-        }
+        return self.env["perf.review.reason"]._ask(self, action)
 
     # ----------------------------------------------------------- effects
     def _goal_rules(self):
@@ -518,8 +602,9 @@ class PerfReview(models.Model):
                             "round": new_round,
                             "sequence": index,
                             "approver_id": user,
+                            "actor": actor,
                         }
-                        for index, user in enumerate(chain)
+                        for index, (actor, user) in enumerate(chain)
                     ]
                 )
             values = {"state": "goal_approval", "approval_round": new_round}
@@ -537,19 +622,43 @@ class PerfReview(models.Model):
                 review._schedule_approver_todo()
 
     def _approval_users(self):
-        """Ordered approvers of this review's goals, from its flow."""
+        """Ordered (actor, user id) approvers of this review's goals, from its
+        flow: nobody approves their own goals, and HR stands in for a
+        manager nobody can be."""
         self.ensure_one()
-        department_head = self.department_id.sudo().manager_id.user_id
+        hr = self._hr_fallback_user()
         people = {
-            "manager": self.manager_user_id.id,
+            "manager": (self.manager_user_id or hr).id,
             "skip_level": self.skip_manager_user_id.id,
-            "department_head": department_head.id,
-            "hr": self.cycle_id.hr_user_id.id,
+            "department_head": self.department_head_user_id.id,
+            "hr": hr.id,
         }
-        return flow_rules.approval_chain(
-            list(self.flow_id._goal_approval_actors()),
-            people,
-            employee_user=self.user_id.id,
+        actors = list(self.flow_id._goal_approval_actors())
+        steps = flow_rules.approval_steps(actors, people, employee_user=self.user_id.id)
+        if actors and not steps and hr:
+            # Somebody else always approves when the flow asks for approval.
+            steps = [("hr", hr.id)]
+        return steps
+
+    def _hr_fallback_user(self):
+        """The cycle's HR responsible, or another HR officer of the company
+        when that is the reviewed employee."""
+        self.ensure_one()
+        hr = self.cycle_id.sudo().hr_user_id
+        if hr and hr != self.user_id and hr.active:
+            return hr
+        group = self.env.ref("perf_closed_loop.group_perf_hr")
+        return (
+            group.sudo()
+            .users.filtered(
+                lambda u: (
+                    u != self.user_id
+                    and u.active
+                    and not u.share
+                    and self.company_id in u.company_ids
+                )
+            )
+            .sorted("id")[:1]
         )
 
     def _do_approve_goals(self):
@@ -717,21 +826,6 @@ class PerfReview(models.Model):
         return Markup("<ul>%s</ul>") % rows
 
     # ------------------------------------------------------------ to-dos
-    def _env_for(self, user):
-        """Environment in ``user``'s language, for what they will read."""
-        return self.with_context(lang=user.lang or self.env.lang).env
-
-    def _schedule_todo(self, user, summary, deadline):
-        self.ensure_one()
-        if not user:
-            return
-        self.sudo().activity_schedule(
-            TODO_TYPE,
-            date_deadline=deadline or fields.Date.context_today(self),
-            summary=summary,
-            user_id=user.id,
-        )
-
     def _schedule_approver_todo(self):
         self.ensure_one()
         approval = self._current_approval()
@@ -743,26 +837,6 @@ class PerfReview(models.Model):
             fields.Date.context_today(self) + timedelta(days=3),
         )
 
-    def _close_todos(self):
-        """The current user's to-dos are done; other open ones are void."""
-        activities = self._todo_activities()
-        mine = activities.filtered(lambda a: a.user_id == self.env.user)
-        mine.action_feedback(feedback=self.env._("Done"))
-        (activities - mine).sudo().unlink()
-
-    def _todo_activities(self):
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", self.env.ref(TODO_TYPE).id),
-                ]
-            )
-        )
-
     def _first_actor(self):
         """User with the first to-do after launch."""
         self.ensure_one()
@@ -770,207 +844,58 @@ class PerfReview(models.Model):
             self._goal_setter_user() or self.manager_user_id or self.cycle_id.hr_user_id
         )
 
-    def _deliver_launch_todos(self):
-        """Create the goal-setting to-dos of these reviews in one batch."""
-        activity_type = self.env.ref(TODO_TYPE)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for review in self:
-            user = review._first_actor()
+    def _pending_todo(self):
+        """The to-do a bulk phase left pending: set the goals of a review
+        just launched, or nominate (approve) the peers of a review whose
+        evaluation starts."""
+        self.ensure_one()
+        if self.todo_kind == "nominate_peers":
+            user = self._peer_nominator()
             if not user:
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": review.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": review.cycle_id.goal_deadline
-                    or fields.Date.context_today(self),
-                    # In the language of whoever reads it.
-                    "summary": self._env_for(user)._(
-                        "Set the goals of %(employee)s for %(cycle)s",
-                        employee=review.employee_id.name,
-                        cycle=review.cycle_id.name,
+                return None
+            return (
+                user,
+                self._nominate_summary(self._env_for(user)),
+                fields.Date.context_today(self) + timedelta(days=3),
+            )
+        if self.todo_kind == "approve_peers":
+            user = self.manager_user_id or self._hr_fallback_user()
+            return (
+                (
+                    user,
+                    self._env_for(user)._(
+                        "Approve the peers nominated to rate %(employee)s",
+                        employee=self.employee_id.name,
                     ),
-                }
-            )
-        # No per-activity message or e-mail: thousands of them would take
-        # minutes. Each person gets the to-do in their activities, one
-        # real-time notification and one digest of their to-dos (e-mail or
-        # Discuss inbox, as they chose), in their language.
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(
-                mail_activity_quick_update=True,
-                **BULK_CONTEXT,
-                **{FOLLOWERS_BATCHED: True},
-            )
-            .create(vals_list)
-        )
-        # mail.activity subscribes each assignee on its own (three queries
-        # a person): done here for the whole batch instead.
-        self._add_followers_batch(
-            (activity.res_id, activity.user_id.partner_id.id) for activity in activities
-        )
-        self.sudo().write({"todo_pending": False})
-        self._notify_todo_digest(activities)
-        users = activities.user_id
-        for lang in set(users.mapped("lang")):
-            partners = users.filtered(lambda u, lang=lang: u.lang == lang).partner_id
-            env_lang = self.with_context(lang=lang).env
-            partners._bus_send(
-                "simple_notification",
-                {
-                    "title": env_lang._("Performance review"),
-                    "message": env_lang._(
-                        "A review cycle has started: you have goals to set."
-                    ),
-                    "sticky": True,
-                    "type": "info",
-                },
-            )
-
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        if self.env.context.get(FOLLOWERS_BATCHED):
-            return True  # see _add_followers_batch
-        return super().message_subscribe(partner_ids, subtype_ids)
-
-    def _add_followers_batch(self, pairs):
-        """Make each partner follow its review, for (review id, partner id)
-        pairs, in a constant number of queries."""
-        pairs = set(pairs)
-        if not pairs:
-            return
-        Followers = self.env["mail.followers"].sudo()
-        existing = Followers.search_fetch(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", list({res_id for res_id, _partner in pairs})),
-            ],
-            ["res_id", "partner_id"],
-        )
-        pairs -= {(f.res_id, f.partner_id.id) for f in existing}
-        subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
-        Followers.create(
-            [
-                {
-                    "res_model": self._name,
-                    "res_id": res_id,
-                    "partner_id": partner_id,
-                    "subtype_ids": [Command.set(subtypes.ids)],
-                }
-                for res_id, partner_id in sorted(pairs)
-            ]
-        )
-
-    @api.model
-    def _notify_todo_digest(self, activities, overdue=False):
-        """Tell each person of their to-dos among ``activities`` (on reviews),
-        in their language: the new ones at launch, or the ``overdue`` ones.
-        One e-mail per person who takes notifications by e-mail (sent later
-        by Odoo's mail queue), one Discuss inbox message per person who reads
-        them in Odoo; a constant number of queries whatever the headcount."""
-        by_user = defaultdict(list)
-        for activity in activities:
-            by_user[activity.user_id].append(activity)
-        if not by_user:
-            return
-        cycle = self.browse(activities.mapped("res_id")).cycle_id[:1]
-        sender = (
-            cycle.hr_user_id.email_formatted
-            or cycle.company_id.email_formatted
-            or self.env["ir.mail_server"]._get_default_from_address()
-        )
-        link = f"{cycle.get_base_url()}/odoo/action-{TODO_ACTION}"
-        mails, inbox = [], []
-        for user, todos in by_user.items():
-            by_email = user.notification_type == "email"
-            if by_email and not (user.email and sender):
-                continue
-            subject, body = self._todo_digest_content(user, todos, overdue, link)
-            if by_email:
-                mails.append(
-                    {
-                        "subject": subject,
-                        "body_html": body,
-                        "email_from": sender,
-                        "recipient_ids": [Command.link(user.partner_id.id)],
-                        "auto_delete": True,
-                    }
+                    fields.Date.context_today(self) + timedelta(days=3),
                 )
-            else:
-                inbox.append((user.partner_id, subject, body))
-        if mails:
-            self.env["mail.mail"].sudo().create(mails)
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
-        if inbox:
-            author = cycle.hr_user_id.partner_id or self.env.user.partner_id
-            note = self.env.ref("mail.mt_note")
-            messages = (
-                self.env["mail.message"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "author_id": author.id,
-                            "email_from": sender or False,
-                            "message_type": "user_notification",
-                            "subtype_id": note.id,
-                            "is_internal": True,
-                            "subject": subject,
-                            "body": body,
-                            "partner_ids": [Command.link(partner.id)],
-                        }
-                        for partner, subject, body in inbox
-                    ]
-                )
+                if user
+                else None
             )
-            self.env["mail.notification"].sudo().create(
-                [
-                    {
-                        "mail_message_id": message.id,
-                        "res_partner_id": partner.id,
-                        "notification_type": "inbox",
-                    }
-                    for message, (partner, _subject, _body) in zip(
-                        messages, inbox, strict=True
-                    )
-                ]
-            )
+        user = self._first_actor()
+        if not user:
+            return None
+        return (
+            user,
+            self._env_for(user)._(
+                "Set the goals of %(employee)s for %(cycle)s",
+                employee=self.employee_id.name,
+                cycle=self.cycle_id.name,
+            ),
+            self.cycle_id.goal_deadline,
+        )
 
-    def _todo_digest_content(self, user, todos, overdue, link):
-        """Subject and body of one person's to-do digest, in their language."""
-        env = self._env_for(user)
-        _ = env._
-        items = Markup("").join(
-            Markup("<li>%s — %s</li>")
-            % (
-                activity.summary,
-                _("due %(date)s", date=format_date(env, activity.date_deadline)),
+    def _todo_digest_intro(self, env, count):
+        if self[:1].todo_kind in ("nominate_peers", "approve_peers"):
+            return env._(
+                "The evaluation has started. Your to-dos (%(count)s):", count=count
             )
-            for activity in todos
+        return env._(
+            "A review cycle has started. Your to-dos (%(count)s):", count=count
         )
-        if overdue:
-            subject = _("Performance review: overdue to-dos")
-            intro = _(
-                "These to-dos are past their deadline (%(count)s):", count=len(todos)
-            )
-        else:
-            subject = _("Performance review: your to-dos")
-            intro = _(
-                "A review cycle has started. Your to-dos (%(count)s):",
-                count=len(todos),
-            )
-        body = DIGEST_BODY % (
-            _("Hello %(name)s,", name=user.name),
-            intro,
-            items,
-            link,
-            _("Open my to-dos"),
-        )
-        return subject, body
+
+    def _todo_bus_message(self, env):
+        return env._("A review cycle has started: you have goals to set.")
 
     # -------------------------------------------------------- check-ins
     def _apply_checkin(self, checkin):
@@ -1012,4 +937,707 @@ class PerfReview(models.Model):
                     ],
                 ),
                 fields.Date.context_today(self) + timedelta(days=2),
+            )
+
+    # ------------------------------------------------------- org changes
+    @api.model
+    def _org_values(self, manager, skip, head):
+        """Snapshot fields of a review for its resolved manager, skip-level
+        manager and department head (employee records, maybe empty)."""
+        return {
+            "manager_id": manager.id,
+            "manager_user_id": manager.user_id.id,
+            "skip_manager_id": skip.id,
+            "skip_manager_user_id": skip.user_id.id,
+            "department_head_id": head.id,
+            "department_head_user_id": head.user_id.id,
+        }
+
+    @api.model
+    def _perf_org_changed(self, employees):
+        """The org chart changed for ``employees`` (manager, department,
+        departure): the open reviews they are part of take their new
+        manager, skip-level manager and department head, and the open tasks
+        of whoever is replaced move to the new person, with a note. Nothing
+        submitted changes."""
+        ids = employees.ids
+        reviews = self.sudo().search(
+            [
+                ("state", "not in", ("published", "cancelled")),
+                ("cycle_id.state", "not in", ("draft", "closed", "cancelled")),
+                "|",
+                "|",
+                "|",
+                ("employee_id", "in", ids),
+                ("manager_id", "in", ids),
+                ("skip_manager_id", "in", ids),
+                ("department_head_id", "in", ids),
+            ]
+        )
+        if reviews:
+            resolved = reviews.employee_id._perf_resolve()
+            for review in reviews:
+                manager, skip, head, _cases = resolved[review.employee_id]
+                if (manager, skip, head) != (
+                    review.manager_id,
+                    review.skip_manager_id,
+                    review.department_head_id,
+                ):
+                    review._change_org(manager, skip, head)
+        left = (
+            employees.sudo()
+            .with_context(active_test=False)
+            .filtered(lambda e: not e.active)
+        )
+        if left.user_id:
+            self._perf_raters_left(left.user_id)
+
+    def _change_org(self, manager, skip, head):
+        self.ensure_one()
+        old = {
+            "manager": self.manager_user_id,
+            "skip_level": self.skip_manager_user_id,
+            "department_head": self.department_head_user_id,
+        }
+        previous_manager = self.manager_id
+        self.sudo().write(self._org_values(manager, skip, head))
+        new = {
+            "manager": self.manager_user_id or self._hr_fallback_user(),
+            "skip_level": self.skip_manager_user_id,
+            "department_head": self.department_head_user_id,
+        }
+        moved = self.env["res.users"]
+        # Goal approvals still to give.
+        for approval in self.approval_ids.filtered(
+            lambda a: a.state == "pending" and a.actor in new
+        ):
+            user = new[approval.actor] or self._hr_fallback_user()
+            if user and user != approval.approver_id and user != self.user_id:
+                self._move_review_todos(approval.approver_id, user)
+                approval.sudo().write({"approver_id": user.id})
+                moved |= user
+        # Ratings still to give.
+        for rating in self.rating_ids.filtered(
+            lambda r: r.state in ("waiting", "todo") and r.role in new
+        ):
+            user = new[rating.role]
+            if user == rating.rater_id:
+                continue
+            if user:
+                rating._do_reassign(user, self.env._("the org chart changed"))
+                moved |= user
+            elif rating.step_id.optional:
+                rating._do_cancel(self.env._("nobody holds this role any more"))
+            else:
+                rating._hand_to_hr(self.env._("nobody holds this role any more"))
+        if old["manager"] != self.manager_user_id:
+            self.message_post(
+                body=self.env._(
+                    "Manager changed from %(old)s to %(new)s; open to-dos moved to "
+                    "%(moved)s.",
+                    old=previous_manager.name or "-",
+                    new=self.manager_id.name or self.env._("HR"),
+                    moved=", ".join(moved.mapped("name")) or "-",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _move_review_todos(self, old_user, new_user):
+        activities = self._todo_activities().filtered(lambda a: a.user_id == old_user)
+        if activities:
+            activities.sudo().write({"user_id": new_user.id})
+
+    @api.model
+    def _perf_raters_left(self, users):
+        """``users`` left (archived): their open ratings go to HR, who gives
+        them to somebody else."""
+        ratings = (
+            self.env["perf.review.rating"]
+            .sudo()
+            .search(
+                [("rater_id", "in", users.ids), ("state", "in", ("waiting", "todo"))]
+            )
+        )
+        for rating in ratings:
+            rating._hand_to_hr(self.env._("%(user)s left", user=rating.rater_id.name))
+
+    # ------------------------------------------------------------ results
+    _perf_result_fields = (
+        "final_score",
+        "score_ready",
+        "grade_id",
+        "coefficient",
+        "self_score",
+        "manager_score",
+        "skip_level_score",
+        "designated_score",
+        "peer_score",
+        "peer_submitted_count",
+    )
+
+    def _perf_result_visible_domain(self):
+        """The employee sees their own results once published; anybody else
+        who reads a review sees them only from above it (manager, skip-level
+        manager, department head, or an HR officer for every review but
+        their own)."""
+        user = self.env.user
+        mine = user.sudo().employee_ids.ids
+        own = ["|", ("user_id", "=", user.id), ("employee_id", "in", mine)]
+        not_own = [("user_id", "!=", user.id), ("employee_id", "not in", mine)]
+        published = [("state", "=", "published")]
+        if user.has_group("perf_closed_loop.group_perf_hr"):
+            above = []
+        else:
+            above = expression.OR(
+                [
+                    [("manager_user_id", "=", user.id)],
+                    [("skip_manager_user_id", "=", user.id)],
+                    [("department_head_user_id", "=", user.id)],
+                    [("employee_id", "child_of", mine)],
+                    [
+                        (
+                            "department_id",
+                            "child_of",
+                            user.sudo().perf_headed_department_ids.ids,
+                        )
+                    ],
+                ]
+            )
+        return expression.OR(
+            [expression.AND([own, published]), expression.AND([not_own, above])]
+        )
+
+    @api.depends_context("uid")
+    def _compute_visible_records(self):
+        """The ratings, their history and the nominations of these reviews
+        that the current user may read (record rules), without the shared
+        cache of ``rating_ids`` that code running as superuser fills."""
+        ratings = self.env["perf.review.rating"].search([("review_id", "in", self.ids)])
+        events = self.env["perf.review.rating.event"].search(
+            [("review_id", "in", self.ids)]
+        )
+        nominations = self.env["perf.review.nomination"].search(
+            [("review_id", "in", self.ids)]
+        )
+        for review in self:
+            review.visible_rating_ids = ratings.filtered(
+                lambda r, review=review: r.review_id == review
+            )
+            review.visible_event_ids = events.filtered(
+                lambda e, review=review: e.review_id == review
+            )
+            review.visible_nomination_ids = nominations.filtered(
+                lambda n, review=review: n.review_id == review
+            )
+
+    @api.depends("flow_id")
+    def _compute_peer_step(self):
+        for review in self:
+            step = review._peer_step()
+            review.has_peer_step = bool(step)
+            review.peer_min = step.peer_min
+            review.peer_max = step.peer_max
+
+    @api.depends(
+        "state",
+        "rating_ids.state",
+        "rating_ids.total_score",
+        "rating_ids.weight",
+        "skipped_step_ids",
+        "peer_state",
+        "template_id.rating_scale_id",
+    )
+    def _compute_scores(self):
+        for review in self:
+            values = review._score_values()
+            review.update(values)
+
+    def _score_values(self):
+        """Scores of this review from its submitted ratings (domain maths)."""
+        self.ensure_one()
+        empty = {
+            "evaluation_done": False,
+            "final_score": 0.0,
+            "score_ready": False,
+            "grade_id": False,
+            "coefficient": 0.0,
+            "self_score": 0.0,
+            "manager_score": 0.0,
+            "skip_level_score": 0.0,
+            "designated_score": 0.0,
+            "peer_score": 0.0,
+            "peer_submitted_count": 0,
+        }
+        if self.state not in ("evaluation", "calibration", "published"):
+            return empty
+        steps = self.flow_id._rating_steps()
+        ratings = self.rating_ids
+        submitted = ratings.filtered(lambda r: r.state == "submitted")
+        items = []
+        is_open = False
+        for step in steps:
+            of_step = ratings.filtered(lambda r, step=step: r.step_id == step)
+            if any(r.state in ("waiting", "todo") for r in of_step):
+                is_open = True
+            if step.kind == "peer" and self.peer_state in ("to_nominate", "to_approve"):
+                is_open = True
+            scores = [r.total_score for r in of_step if r.state == "submitted"]
+            required = not step.optional and step not in self.skipped_step_ids
+            items.append((step.weight, required, scores))
+        values = dict(empty)
+        for role in ("self", "manager", "skip_level", "designated"):
+            scores = [r.total_score for r in submitted if r.role == role]
+            values[f"{role}_score"] = evaluation.step_score(scores) or 0.0
+        peers = [r.total_score for r in submitted if r.role == "peer"]
+        anonymous = any(r.anonymous for r in ratings if r.role == "peer")
+        values["peer_submitted_count"] = len(peers)
+        if peers and (len(peers) >= PEER_AGGREGATE_MIN or not anonymous):
+            values["peer_score"] = evaluation.step_score(peers)
+        values["evaluation_done"] = bool(ratings) and not is_open
+        final = evaluation.final_score(items) if not is_open else None
+        if final is not None:
+            grade = self.template_id.rating_scale_id._grade_for_score(final)
+            values.update(
+                final_score=final,
+                score_ready=True,
+                grade_id=grade.id,
+                coefficient=grade.coefficient,
+            )
+        return values
+
+    def _recompute_scores(self):
+        """Recompute the stored scores now (after a state written in bulk)."""
+        self.env.add_to_compute(self._fields["final_score"], self)
+        self.flush_recordset(list(self._perf_result_fields) + ["evaluation_done"])
+
+    # ---------------------------------------------------------- evaluation
+    def _rating_steps(self):
+        self.ensure_one()
+        return self.flow_id._rating_steps()
+
+    def _peer_step(self):
+        self.ensure_one()
+        return self.flow_id.step_ids.filtered(lambda s: s.kind == "peer")[:1]
+
+    def _step_rater(self, step):
+        """(user, why) of the rater of a rating step other than peers: the
+        user is empty, and ``why`` says why, when nobody can give it."""
+        self.ensure_one()
+        _ = self.env._
+        user = {
+            "self": self.user_id,
+            "manager": self.manager_user_id,
+            "skip_level": self.skip_manager_user_id,
+            "designated": step.designated_user_id,
+        }[step.kind]
+        missing = {
+            "self": _("no user"),
+            "manager": _("nobody above them"),
+            "skip_level": _("no skip-level manager"),
+            "designated": _("no designated reviewer in the flow"),
+        }[step.kind]
+        if not user:
+            return user, missing
+        if not user.active:
+            return user.browse(), _("%(user)s has left", user=user.name)
+        if step.kind != "self" and user == self.user_id:
+            return user.browse(), _(
+                "%(user)s would rate their own review", user=user.name
+            )
+        return user, ""
+
+    def _start_evaluation(self, raters=None):
+        """Move these reviews to evaluation and create their rating tasks
+        (one batch): one rating per step and rater, peers from the approved
+        nominations; an optional step nobody can give is skipped (its weight
+        goes to the others), a required one goes to the rater HR named (or
+        to HR). The first steps open; later ones wait."""
+        raters = raters or {}
+        reviews = self.sudo().with_context(**BULK_CONTEXT)
+        leftovers = reviews.filtered(lambda r: r.state != "execution")
+        if leftovers:
+            leftovers.approval_ids.filtered(lambda a: a.state == "pending").write(
+                {"state": "cancelled"}
+            )
+            leftovers._todo_activities().unlink()
+        reviews._write_state(
+            {"state": "evaluation", "goal_change_state": False, "todo_pending": False}
+        )
+        Users = self.env["res.users"].sudo()
+        vals_list = []
+        skipped = {}
+        to_nominate = self.browse()
+        for review in reviews:
+            for step in review._rating_steps():
+                if step.kind == "peer":
+                    continue
+                named = raters.get((review.id, step.id))
+                user = Users.browse(named) if named else review._step_rater(step)[0]
+                if not user and not step.optional:
+                    user = review._hr_fallback_user()
+                if not user:
+                    skipped.setdefault(review, []).append(step.id)
+                    continue
+                vals_list.append(review._rating_values(step, user))
+            step = review._peer_step()
+            if step:
+                approved = review.nomination_ids.filtered(
+                    lambda n: n.state == "approved" and not n.rating_id
+                )
+                vals_list += [
+                    review._rating_values(step, n.user_id, nomination=n)
+                    for n in approved
+                ]
+                review.peer_state = review._peer_state_now()
+                if review.peer_state == "to_nominate":
+                    to_nominate |= review
+        ratings = self.env["perf.review.rating"].sudo().create(vals_list)
+        for rating in ratings.filtered("nomination_id"):
+            rating.nomination_id.rating_id = rating
+        for review, step_ids in skipped.items():
+            review.skipped_step_ids = [Command.set(step_ids)]
+        if to_nominate:
+            to_nominate.write({"todo_kind": "nominate_peers", "todo_pending": True})
+        reviews._evaluation_advance()
+
+    def _rating_values(self, step, user, nomination=None):
+        self.ensure_one()
+        return {
+            "review_id": self.id,
+            "step_id": step.id,
+            "role": step.kind,
+            "sequence": step.sequence,
+            "weight": step.weight,
+            "rater_id": user.id,
+            "anonymous": step.kind == "peer" and step.peer_anonymous,
+            "employee_visible": step.visible_to_employee,
+            "nomination_id": nomination.id if nomination else False,
+        }
+
+    def _step_done(self, step, ratings):
+        if step in self.skipped_step_ids:
+            return True
+        if step.kind == "peer":
+            if self.peer_state not in ("approved", "skipped"):
+                return False
+        of_step = ratings.filtered(lambda r: r.step_id == step)
+        return all(r.state not in ("waiting", "todo") for r in of_step)
+
+    def _evaluation_advance(self, now=False):
+        """Open the ratings whose turn has come: steps of equal sequence open
+        together, a later step once every earlier one is done. ``now``
+        schedules the to-dos at once (one review moving on), else the
+        batched job delivers them."""
+        to_open = self.env["perf.review.rating"].sudo()
+        finished = self.sudo().browse()
+        for review in self.sudo().filtered(lambda r: r.state == "evaluation"):
+            steps = review._rating_steps()
+            ratings = review.rating_ids
+            groups = evaluation.step_groups([(s.id, s.sequence) for s in steps])
+            done = {s.id for s in steps if review._step_done(s, ratings)}
+            index = evaluation.open_group(groups, done)
+            if index is None:
+                finished |= review
+                continue
+            current = set(groups[index])
+            to_open |= ratings.filtered(
+                lambda r, current=current: (
+                    r.step_id.id in current and r.state == "waiting"
+                )
+            )
+        to_open._open(now=now)
+        if now and finished:
+            finished._recompute_scores()
+            # Posted by the system: the last rater may be an anonymous peer.
+            for review in finished.filtered("evaluation_done"):
+                review.message_post(
+                    body=self.env._("Every rating is in: the evaluation is complete."),
+                    author_id=self.env.ref("base.partner_root").id,
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    # ------------------------------------------------------------- peers
+    def _peer_nominator(self):
+        self.ensure_one()
+        step = self._peer_step()
+        if step.peer_nominated_by == "manager":
+            return self.manager_user_id or self._hr_fallback_user()
+        return self.user_id
+
+    def _nominate_summary(self, env):
+        step = self._peer_step()
+        return env._(
+            "Nominate %(low)s to %(high)s peers to rate %(employee)s",
+            low=step.peer_min,
+            high=step.peer_max,
+            employee=self.employee_id.name,
+        )
+
+    def _active_nominations(self):
+        return self.nomination_ids.filtered(
+            lambda n: n.state in ("proposed", "approved")
+        )
+
+    def _peer_state_now(self):
+        self.ensure_one()
+        step = self._peer_step()
+        if not step:
+            return False
+        if self.peer_state == "skipped":
+            return "skipped"
+        active = self._active_nominations()
+        if "proposed" in active.mapped("state"):
+            return "to_approve"
+        if active and len(active) >= step.peer_min:
+            return "approved"
+        return "to_nominate"
+
+    def _check_can_nominate_peers(self):
+        for review in self:
+            step = review._peer_step()
+            if not step:
+                raise UserError(
+                    self.env._(
+                        "The flow of %(review)s has no peer review.",
+                        review=review.display_name,
+                    )
+                )
+            if (
+                review.state not in ("execution", "evaluation")
+                or review.peer_state in ("skipped",)
+                or review.evaluation_done
+            ):
+                raise UserError(
+                    self.env._(
+                        "Peers are nominated during execution or evaluation, before "
+                        "the peer ratings are done (%(review)s).",
+                        review=review.display_name,
+                    )
+                )
+            nominator = review._peer_nominator()
+            if not (
+                self.env.user == nominator or review._is_manager() or review._is_hr()
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only %(nominator)s, the manager or HR nominate the peers of "
+                        "%(review)s.",
+                        nominator=nominator.name or "-",
+                        review=review.display_name,
+                    )
+                )
+
+    def _check_can_approve_peers(self):
+        for review in self:
+            if not review.nomination_ids.filtered(lambda n: n.state == "proposed"):
+                raise UserError(
+                    self.env._(
+                        "No peer of %(review)s awaits approval.",
+                        review=review.display_name,
+                    )
+                )
+            if review.user_id == self.env.user:
+                raise AccessError(self.env._("Nobody approves their own peers."))
+            if not (review._is_manager() or review._is_hr()):
+                raise AccessError(
+                    self.env._("Only the manager or HR approve the peers.")
+                )
+
+    def action_nominate_peers(self, users=None):
+        """Nominate peers to rate this review (同事评价): by the employee
+        (approved by the manager) or the manager, as the flow says."""
+        self.ensure_one()
+        self._check_can_nominate_peers()
+        if users is None:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Nominate peers"),
+                "res_model": "perf.review.nominate",
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "new",
+                "context": {"default_review_id": self.id},
+            }
+        if not isinstance(users, models.BaseModel):
+            users = self.env["res.users"].browse(
+                [users] if isinstance(users, int) else list(users)
+            )
+        users = users.sudo()
+        self._check_nominees(users)
+        self._do_nominate_peers(users)
+        return True
+
+    def _check_nominees(self, users):
+        self.ensure_one()
+        step = self._peer_step()
+        active = self._active_nominations().user_id
+        before = self.nomination_ids.filtered(
+            lambda n: n.state in ("refused", "declined")
+        ).user_id
+        others = (
+            self.rating_ids.filtered(
+                lambda r: r.role != "peer" and r.state != "cancelled"
+            ).rater_id
+            | self.manager_user_id
+            | self.skip_manager_user_id
+        )
+        problems = evaluation.nomination_problems(
+            self.user_id.id,
+            active.ids,
+            users.ids,
+            step.peer_min,
+            step.peer_max,
+            excluded=set((others | before).ids),
+        )
+        bad = users.filtered(lambda u: not u.active or u.share)
+        messages = [
+            self.env._(
+                "%(user)s cannot rate (not an active internal user).", user=u.name
+            )
+            for u in bad
+        ]
+        names = {u.id: u.name for u in users | active}
+        for problem in problems:
+            if problem.kind == "self":
+                messages.append(self.env._("nobody rates their own review."))
+            elif problem.kind == "excluded":
+                messages.append(
+                    self.env._(
+                        "%(user)s already rates this review or was nominated before.",
+                        user=names.get(problem.detail, "-"),
+                    )
+                )
+            elif problem.kind == "twice":
+                messages.append(
+                    self.env._(
+                        "%(user)s is nominated twice.",
+                        user=names.get(problem.detail, "-"),
+                    )
+                )
+            else:
+                total, low, high = problem.detail
+                messages.append(
+                    self.env._(
+                        "%(count)s peers in all; the flow asks for %(low)s to "
+                        "%(high)s.",
+                        count=total,
+                        low=low,
+                        high=high,
+                    )
+                )
+        if messages:
+            raise UserError(
+                self.env._(
+                    "These peers cannot be nominated for %(review)s:\n%(problems)s",
+                    review=self.display_name,
+                    problems="\n".join(f"• {m}" for m in messages),
+                )
+            )
+
+    def _do_nominate_peers(self, users):
+        self.ensure_one()
+        step = self._peer_step()
+        needs_approval = (
+            step.peer_nominated_by == "employee"
+            and self.env.user == self.user_id
+            and not self._is_hr()
+        )
+        nominations = (
+            self.env["perf.review.nomination"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "review_id": self.id,
+                        "user_id": user.id,
+                        "nominated_by_id": self.env.user.id,
+                        "state": "proposed" if needs_approval else "approved",
+                    }
+                    for user in users
+                ]
+            )
+        )
+        review = self.sudo()
+        review._close_todos()
+        if needs_approval:
+            review.write({"peer_state": "to_approve"})
+            manager = review.manager_user_id or review._hr_fallback_user()
+            review._schedule_todo(
+                manager,
+                review._env_for(manager)._(
+                    "Approve the peers nominated to rate %(employee)s",
+                    employee=review.employee_id.name,
+                ),
+                fields.Date.context_today(self) + timedelta(days=3),
+            )
+        else:
+            review._peers_approved(nominations)
+        review.message_post(
+            body=self.env._(
+                "%(user)s nominated %(count)s peers.",
+                user=self.env.user.name,
+                count=len(users),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def action_approve_peers(self):
+        self._check_can_approve_peers()
+        for review in self.sudo():
+            proposed = review.nomination_ids.filtered(lambda n: n.state == "proposed")
+            proposed.write({"state": "approved"})
+            review._close_todos()
+            review._peers_approved(proposed)
+        return True
+
+    def _peers_approved(self, nominations):
+        """Approved peers get their rating when the review is in evaluation."""
+        self.ensure_one()
+        review = self.sudo()
+        review.write({"peer_state": review._peer_state_now()})
+        if review.state != "evaluation":
+            return
+        step = review._peer_step()
+        new = nominations.filtered(lambda n: n.state == "approved" and not n.rating_id)
+        ratings = (
+            self.env["perf.review.rating"]
+            .sudo()
+            .create([review._rating_values(step, n.user_id, nomination=n) for n in new])
+        )
+        for rating in ratings:
+            rating.nomination_id.rating_id = rating
+        review._evaluation_advance(now=True)
+
+    def _peers_changed(self, nomination, reason):
+        """A peer was refused or declined: whoever nominates names another."""
+        self.ensure_one()
+        review = self.sudo()
+        review.write({"peer_state": review._peer_state_now()})
+        nominator = review._peer_nominator()
+        review._schedule_todo(
+            nominator,
+            review._env_for(nominator)._(
+                "Nominate another peer to rate %(employee)s (%(peer)s: %(reason)s)",
+                employee=review.employee_id.name,
+                peer=nomination.user_id.name,
+                reason=reason,
+            ),
+            fields.Date.context_today(self) + timedelta(days=3),
+        )
+
+    def _do_cancel_review(self, reason):
+        """Cancel this review (HR), e.g. left out of the evaluation."""
+        for review in self.sudo().with_context(**BULK_CONTEXT):
+            review._todo_activities().unlink()
+            open_ratings = review.rating_ids.filtered(
+                lambda r: r.state in ("waiting", "todo")
+            )
+            open_ratings._todo_activities().unlink()
+            open_ratings._write_state({"state": "cancelled", "todo_pending": False})
+            review._write_state(
+                {"state": "cancelled", "cancel_reason": reason, "todo_pending": False}
+            )
+            review.message_post(
+                body=self.env._("Review cancelled: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_note",
             )

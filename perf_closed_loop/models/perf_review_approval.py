@@ -22,6 +22,16 @@ class PerfReviewApproval(models.Model):
     round = fields.Integer(default=1, required=True)
     sequence = fields.Integer(default=10)
     approver_id = fields.Many2one("res.users", required=True, index=True)
+    actor = fields.Selection(
+        [
+            ("manager", "Manager"),
+            ("skip_level", "Skip-level manager"),
+            ("department_head", "Department head"),
+            ("hr", "HR"),
+        ],
+        help="Whom the flow asked for: an org change moves the approval to the "
+        "person who now holds the role.",
+    )
     state = fields.Selection(
         [
             ("pending", "Pending"),

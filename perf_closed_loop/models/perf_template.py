@@ -134,6 +134,15 @@ class PerfTemplate(models.Model):
             template.kpi_line_count = len(template.kpi_line_ids)
             template.question_count = len(template.question_ids)
 
+    def _section_weights(self):
+        """Weight of each section in a rating's total (kpi, okr, question)."""
+        self.ensure_one()
+        return {
+            "kpi": self.kpi_weight,
+            "okr": self.okr_weight if self.okr_enabled else 0.0,
+            "question": self.question_weight,
+        }
+
     @api.onchange("okr_enabled")
     def _onchange_okr_enabled(self):
         if not self.okr_enabled:

@@ -25,3 +25,10 @@ class ResUsers(models.Model):
             user.perf_headed_department_ids = departments.filtered(
                 lambda d, user=user: d.manager_id.user_id == user
             )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "active" in vals and not vals["active"]:
+            # Their open ratings go to HR, who gives them to somebody else.
+            self.env["perf.review"]._perf_raters_left(self)
+        return res

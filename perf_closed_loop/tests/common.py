@@ -223,7 +223,11 @@ class PerfOrgCase(PerfCase):
     def _run_todo_job(cls):
         """Run the to-do job as the cron runner does; returns its calls."""
         calls = 0
-        while cls.env["perf.review"].search_count([("todo_pending", "=", True)]):
+        models_ = cls.env["perf.todo.mixin"]._todo_models()
+        while any(
+            cls.env[name].search_count([("todo_pending", "=", True)])
+            for name in models_
+        ):
             cls.env["perf.cycle"]._cron_deliver_todos()
             calls += 1
             assert calls < 100, "the to-do job makes no progress"
@@ -231,3 +235,163 @@ class PerfOrgCase(PerfCase):
 
     def _review(self, cycle, employee):
         return cycle.review_ids.filtered(lambda r: r.employee_id == employee)
+
+
+class PerfEvalCase(PerfOrgCase):
+    """The Back-end team reviewed with a flow that has all five kinds of
+    rater, its goals approved and checked in, ready for the evaluation::
+
+        self 10 % (seq 10) → peers 20 % (seq 20, 2–3 nominated by the
+        employee, approved by the manager, anonymous) → manager 40 % (seq 30,
+        may send back) → skip-level 20 % and designated reviewer 10 %
+        (seq 40, together)
+
+    The template weighs KPI 70 % (Revenue 60 / target 100, Tickets 40 /
+    target 50) and questions 30 % (Teamwork).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_peer2 = cls._user("perf_peer2", "base.group_user")
+        cls.user_designated = cls._user("perf_designated", "base.group_user")
+        cls.emp_peer2 = cls.env["hr.employee"].create(
+            {
+                "name": "Peer Two",
+                "user_id": cls.user_peer2.id,
+                "department_id": cls.dep_backend.id,
+            }
+        )
+        cls.emp_peer2.parent_id = cls.emp_manager
+        cls.flow_eval = cls.env["perf.flow"].create(
+            {
+                "name": "Five raters",
+                "step_ids": [
+                    Command.create(
+                        {"sequence": 1, "kind": "goal_setting", "actor": "employee"}
+                    ),
+                    Command.create(
+                        {"sequence": 2, "kind": "goal_approval", "actor": "manager"}
+                    ),
+                    Command.create({"sequence": 10, "kind": "self", "weight": 10}),
+                    Command.create(
+                        {
+                            "sequence": 20,
+                            "kind": "peer",
+                            "weight": 20,
+                            "optional": True,
+                            "peer_min": 2,
+                            "peer_max": 3,
+                            "peer_nominated_by": "employee",
+                            "peer_anonymous": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 30,
+                            "kind": "manager",
+                            "weight": 40,
+                            "can_reject": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 40,
+                            "kind": "skip_level",
+                            "weight": 20,
+                            "optional": True,
+                            "can_reject": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 40,
+                            "kind": "designated",
+                            "weight": 10,
+                            "designated_user_id": cls.user_designated.id,
+                        }
+                    ),
+                    Command.create(
+                        {"sequence": 50, "kind": "calibration", "actor": "hr"}
+                    ),
+                ],
+            }
+        )
+        cls.template_eval = cls.env["perf.template"].create(
+            {
+                "name": "Evaluated template",
+                "flow_id": cls.flow_eval.id,
+                "kpi_weight": 70,
+                "question_weight": 30,
+                "kpi_line_ids": [
+                    Command.create(
+                        {"name": "Revenue", "weight": 60, "target_value": 100}
+                    ),
+                    Command.create(
+                        {"name": "Tickets", "weight": 40, "target_value": 50}
+                    ),
+                ],
+                "question_ids": [
+                    Command.create({"name": "Teamwork", "weight": 100}),
+                ],
+            }
+        )
+        cls.cycle = cls._cycle(
+            name="2026 H2 evaluation",
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(cls.dep_backend.ids)],
+                        "template_id": cls.template_eval.id,
+                    }
+                )
+            ],
+        )
+        cls.cycle.with_user(cls.user_hr).action_launch()
+        cls._run_todo_job()
+        cls.review = cls.cycle.review_ids.filtered(
+            lambda r: r.employee_id == cls.emp_employee
+        )
+        for review in cls.cycle.review_ids:
+            review.with_user(review.user_id).action_submit_goals()
+            review.with_user(review.current_approver_id).action_approve_goals()
+        cls.cycle.with_user(cls.user_hr).action_start_execution()
+        cls._checkin(cls.review, "Revenue", 90)
+        cls._checkin(cls.review, "Tickets", 50)
+
+    @classmethod
+    def _checkin(cls, review, line_name, value):
+        line = review.line_ids.filtered(lambda x: x.name == line_name)
+        cls.env["perf.checkin"].with_user(review.user_id).create(
+            {"review_id": review.id, "line_id": line.id, "value": value}
+        )
+
+    @classmethod
+    def _start_evaluation(cls):
+        cls.cycle.with_user(cls.user_hr).with_context(
+            perf_force=True
+        ).action_start_evaluation()
+        cls._run_todo_job()
+
+    def _rating(self, role, review=None, rater=None):
+        review = review or self.review
+        return review.rating_ids.filtered(
+            lambda r: r.role == role and (not rater or r.rater_id == rater)
+        )
+
+    def _give(self, rating, user, scores, comment=None):
+        """``user`` fills ``rating`` in: {line name: score or (score,
+        comment)}, then submits it."""
+        rating = rating.with_user(user)
+        for line in rating.score_line_ids:
+            if line.name in scores:
+                value = scores[line.name]
+                score, note = value if isinstance(value, tuple) else (value, None)
+                values = {"score": score}
+                if note:
+                    values["comment"] = note
+                line.write(values)
+        if comment:
+            rating.comment = comment
+        rating.action_submit()
+        return rating

@@ -281,19 +281,34 @@ class TestCycleLaunch(PerfOrgCase):
         )
         cycle = self._cycle()
         cycle.with_user(self.user_hr).action_launch()
-        self.assertEqual(cycle.launch_state, "queued")
+        self.assertEqual((cycle.job_kind, cycle.job_state), ("launch", "queued"))
+        self.assertEqual(cycle.job_total, 6)
         self.assertFalse(cycle.review_ids)
         self.assertEqual(cycle.state, "draft")
-        # A crash after the first batch: some reviews exist, the job resumes.
+        # A batch killed half-way leaves nothing: its reviews and the job's
+        # pointer roll back together.
+        try:
+            with self.env.cr.savepoint():
+                cycle._run_job_batch()
+                self.assertEqual(len(cycle.review_ids), 4)
+                raise RuntimeError("worker killed")
+        except RuntimeError:
+            pass
+        self.env.invalidate_all()
+        self.assertFalse(cycle.review_ids)
+        self.assertEqual(cycle.job_done, 0)
+        # Reviews created another way are skipped, never duplicated.
         plan = cycle._launch_plan()
         cycle._create_reviews(plan[:3])
-        cycle._write_state({"launch_state": "running"})
-        self.env["perf.cycle"]._cron_launch()
+        self.env["perf.cycle"]._cron_run_jobs()
+        self.assertEqual((cycle.job_done, cycle.job_state), (4, "running"))
+        self.assertEqual(len(cycle.review_ids), 4)
+        self.env["perf.cycle"]._cron_run_jobs()
         self.assertEqual(len(cycle.review_ids), 6)
-        self.env["perf.cycle"]._cron_launch()  # nothing left: a no-op
+        self.env["perf.cycle"]._cron_run_jobs()  # nothing left: a no-op
         self.assertEqual(len(cycle.review_ids), 6)
-        self.assertEqual(cycle.launch_state, "done")
-        self.assertEqual(cycle.launch_done, 6)
+        self.assertEqual(cycle.job_state, "done")
+        self.assertEqual(cycle.job_done, 6)
         self.assertEqual(cycle.state, "goal_setting")
         self.assertEqual(cycle.todo_pending_count, 6)
         # Two batches of at most 4 to-dos.

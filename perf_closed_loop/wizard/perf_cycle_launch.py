@@ -27,7 +27,7 @@ class PerfCycleLaunch(models.TransientModel):
                     "wizard_id": self.id,
                     "employee_id": entry["employee"].id,
                     "department_id": entry["employee"].department_id.id,
-                    "manager_id": entry["employee"].parent_id.id,
+                    "manager_id": entry["manager"].id,
                     "template_id": entry["template"].id,
                     "flow_id": entry["template"].flow_id.id,
                     "assignment_count": len(entry["covering"]),

@@ -1,0 +1,70 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+
+from ..domain import org
+
+ORG_FIELDS = {"parent_id", "department_id", "active", "user_id", "company_id"}
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    def _perf_resolve(self):
+        """Manager, skip-level manager and department head of each of these
+        employees as the performance loop sees them (``domain/org``): the
+        nearest *other* person up the chart who can act, never oneself.
+
+        Returns {employee: (manager, skip manager, head, cases)} with
+        employee records (empty when nobody: HR stands in). One read of the
+        companies' employees, users and departments, whatever their number.
+        """
+        if not self:
+            return {}
+        Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
+        companies = self.sudo().company_id.ids
+        rows = Employee.search_fetch(
+            [("company_id", "in", companies)],
+            ["parent_id", "department_id", "user_id", "active"],
+        )
+        rows |= self.sudo().with_context(active_test=False)
+        users = rows.user_id.with_context(active_test=False)
+        users.fetch(["active"])
+        departments = (
+            self.env["hr.department"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("company_id", "in", [*companies, False])],
+                ["parent_id", "manager_id", "active"],
+            )
+        )
+        people = {
+            e.id: org.Person(
+                e.parent_id.id or None,
+                e.department_id.id or None,
+                bool(e.active and e.user_id and e.user_id.active),
+            )
+            for e in rows
+        }
+        tree = {
+            d.id: org.Department(d.parent_id.id or None, d.manager_id.id or None)
+            for d in departments
+        }
+        browse = Employee.browse
+        result = {}
+        for employee in self:
+            found = org.resolve(employee.id, people, tree)
+            result[employee] = (
+                browse(found.manager or []),
+                browse(found.skip_manager or []),
+                browse(found.department_head or []),
+                found.cases,
+            )
+        return result
+
+    def write(self, vals):
+        res = super().write(vals)
+        if ORG_FIELDS & set(vals) and not self.env.context.get("perf_org_sync"):
+            self.env["perf.review"]._perf_org_changed(self)
+        return res

@@ -1,0 +1,169 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.osv import expression
+
+
+class PerfResultMixin(models.AbstractModel):
+    """Result fields (scores, grades) that some readers of a record may not
+    see, record by record: the reviewed employee sees the results of their
+    own review only once it is published, whoever else may read the record
+    sees them only from above it (HR, managers, heads).
+
+    Record rules cannot hide a field on some records only, so every route
+    that reads, filters, sorts or groups records is guarded here:
+    ``read``/``web_read``/``search_read`` return no value for a hidden
+    result, ``search``/``search_count`` and ``read_group`` with a result
+    field in the domain, the grouping, the aggregates or the order only
+    consider the records whose results the user may see, and the export
+    leaves hidden results empty. Superuser code is not restricted.
+
+    A model using the mixin lists its fields in ``_perf_result_fields`` and
+    says in ``_perf_result_visible_domain`` which records' results the
+    current user may see.
+    """
+
+    _name = "perf.result.mixin"
+    _description = "Results hidden record by record"
+
+    _perf_result_fields = ()
+
+    result_visible = fields.Boolean(
+        compute="_compute_result_visible",
+        help="Whether you may see the scores and grades of this record.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_result_visible(self):
+        hidden = self._perf_hidden_ids()
+        for record in self:
+            record.result_visible = record.id not in hidden
+
+    def _perf_result_visible_domain(self):
+        """Domain of the records whose results the current user may see."""
+        raise NotImplementedError
+
+    def _perf_restricted(self):
+        return not self.env.su
+
+    def _perf_hidden_ids(self):
+        """Ids among ``self`` whose results the current user may not see."""
+        ids = [i for i in self.ids if i]
+        if not ids or not self._perf_restricted():
+            return set()
+        visible = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search(
+                expression.AND(
+                    [[("id", "in", ids)], self._perf_result_visible_domain()]
+                )
+            )
+        )
+        return set(ids) - set(visible)
+
+    def _perf_touches_results(self, names):
+        return any(
+            name and name.split(".")[0].split(":")[0] in self._perf_result_fields
+            for name in names
+        )
+
+    def _perf_domain_names(self, domain):
+        return [
+            leaf[0]
+            for leaf in expression.normalize_domain(domain or [])
+            if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
+        ]
+
+    def _perf_order_without_results(self, order):
+        if not order:
+            return order
+        kept = [
+            part
+            for part in order.split(",")
+            if not self._perf_touches_results([part.strip().split(" ")[0]])
+        ]
+        return ", ".join(part.strip() for part in kept) or None
+
+    # ------------------------------------------------------------ routes
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self._perf_restricted():
+            if self._perf_touches_results(self._perf_domain_names(domain)):
+                domain = expression.AND([domain, self._perf_result_visible_domain()])
+            if order and self._perf_touches_results(
+                [part.strip().split(" ")[0] for part in order.split(",")]
+            ):
+                order = self._perf_order_without_results(order)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        if self._perf_restricted() and self._perf_touches_results(
+            [
+                *groupby,
+                *aggregates,
+                *self._perf_domain_names(having),
+                *self._perf_domain_names(domain),
+                *[part.strip().split(" ")[0] for part in (order or "").split(",")],
+            ]
+        ):
+            domain = expression.AND([domain, self._perf_result_visible_domain()])
+        return super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        names = [name for name in fnames if name in self._perf_result_fields]
+        if names:
+            hidden = self._perf_hidden_ids()
+            if hidden:
+                for values in result:
+                    if values["id"] in hidden:
+                        values.update(dict.fromkeys(names, False))
+        return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        columns = [
+            index
+            for index, path in enumerate(fields)
+            if path and path[0] in self._perf_result_fields
+        ]
+        hidden = self._perf_hidden_ids() if columns and _is_toplevel_call else set()
+        if not hidden:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        lines = []
+        # Consecutive records of the same visibility, in their order.
+        runs = []
+        for record in self:
+            is_hidden = record.id in hidden
+            if runs and runs[-1][0] == is_hidden:
+                runs[-1][1].append(record.id)
+            else:
+                runs.append((is_hidden, [record.id]))
+        for is_hidden, ids in runs:
+            rows = super(PerfResultMixin, self.browse(ids))._export_rows(
+                fields, _is_toplevel_call=True
+            )
+            if is_hidden:
+                for row in rows:
+                    for index in columns:
+                        row[index] = ""
+            lines += rows
+        return lines

@@ -1,0 +1,321 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.tools.misc import format_date
+
+BULK_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_activity_automation_skip": True,
+}
+TODO_TYPE = "perf_closed_loop.mail_activity_type_perf_todo"
+# Context key: mail.activity's own per-assignee subscription is skipped
+# because the caller subscribes the whole batch (_add_followers_batch).
+FOLLOWERS_BATCHED = "perf_followers_batched"
+DIGEST_BODY = Markup(
+    "<p>%s</p><p>%s</p><ul>%s</ul>"
+    '<p><a href="%s" style="padding: 8px 12px; color: #fff; text-decoration: none; '
+    'background-color: #714B67; border-radius: 3px;">%s</a></p>'
+)
+
+
+class PerfTodoMixin(models.AbstractModel):
+    """The to-dos of the performance loop, shared by reviews, ratings and
+    calibrations: a to-do is a ``mail.activity`` of the performance type
+    for one person, with a deadline, written in that person's language.
+
+    Bulk phases (launch, start of the evaluation …) only mark records
+    ``todo_pending``; the batched job ``perf.cycle._cron_deliver_todos``
+    then creates the activities of a batch at once, subscribes the
+    assignees per batch, and sends each person ONE digest of their new
+    to-dos (e-mail or Discuss inbox, as they chose) and one real-time
+    notification. A model using the mixin says who gets its pending to-do
+    (``_pending_todo``) and where the digest links to (``_todo_action``).
+    """
+
+    _name = "perf.todo.mixin"
+    _description = "Performance to-dos"
+
+    # Action the digest's button opens (the list of one's to-dos).
+    _todo_action = "perf_closed_loop.perf_review_action_todo"
+    # Whether a finished to-do leaves a "done" message in the chatter (not
+    # for ratings: it would name an anonymous peer).
+    _todo_done_message = True
+
+    todo_pending = fields.Boolean(
+        readonly=True, index=True, copy=False, help="To-do not delivered yet."
+    )
+
+    # ---------------------------------------------------------- one by one
+    def _env_for(self, user):
+        """Environment in ``user``'s language, for what they will read."""
+        return self.with_context(lang=user.lang or self.env.lang).env
+
+    def _schedule_todo(self, user, summary, deadline):
+        self.ensure_one()
+        if not user:
+            return
+        self.sudo().with_context(
+            **{FOLLOWERS_BATCHED: not self._todo_follow(user)}
+        ).activity_schedule(
+            TODO_TYPE,
+            date_deadline=deadline or fields.Date.context_today(self),
+            summary=summary,
+            user_id=user.id,
+        )
+
+    def _close_todos(self):
+        """The current user's to-dos are done; other open ones are void."""
+        activities = self._todo_activities()
+        mine = activities.filtered(lambda a: a.user_id == self.env.user)
+        if self._todo_done_message:
+            mine.action_feedback(feedback=self.env._("Done"))
+        else:
+            mine.sudo().unlink()
+        (activities - mine).sudo().unlink()
+
+    def _todo_activities(self):
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self.env.ref(TODO_TYPE).id),
+                ]
+            )
+        )
+
+    def _todo_follow(self, user):
+        """Whether ``user`` follows the record they have a to-do on."""
+        return True
+
+    # ------------------------------------------------------------ in bulk
+    def _pending_todo(self):
+        """(user, summary in the user's language, deadline) of this record's
+        pending to-do, or None when nobody can take it."""
+        raise NotImplementedError
+
+    def _todo_digest_intro(self, env, count):
+        return env._("Your new performance to-dos (%(count)s):", count=count)
+
+    def _todo_bus_message(self, env):
+        return env._("You have new performance to-dos.")
+
+    def _deliver_pending_todos(self):
+        """Create the pending to-dos of these records in one batch."""
+        activity_type = self.env.ref(TODO_TYPE)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        follow = []
+        for record in self:
+            todo = record._pending_todo()
+            if not todo:
+                continue
+            user, summary, deadline = todo
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": deadline or fields.Date.context_today(self),
+                    "summary": summary,
+                }
+            )
+            if record._todo_follow(user):
+                follow.append((record.id, user.partner_id.id))
+        # No per-activity message or e-mail: thousands of them would take
+        # minutes. Each person gets the to-do in their activities, one
+        # real-time notification and one digest of their to-dos (e-mail or
+        # Discuss inbox, as they chose), in their language.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(
+                mail_activity_quick_update=True,
+                **BULK_CONTEXT,
+                **{FOLLOWERS_BATCHED: True},
+            )
+            .create(vals_list)
+        )
+        # mail.activity subscribes each assignee on its own (three queries
+        # a person): done here for the whole batch instead.
+        self._add_followers_batch(follow)
+        self.sudo().write({"todo_pending": False})
+        self._notify_todo_digest(activities)
+        users = activities.user_id
+        for lang in set(users.mapped("lang")):
+            partners = users.filtered(lambda u, lang=lang: u.lang == lang).partner_id
+            env_lang = self.with_context(lang=lang).env
+            partners._bus_send(
+                "simple_notification",
+                {
+                    "title": env_lang._("Performance review"),
+                    "message": self._todo_bus_message(env_lang),
+                    "sticky": True,
+                    "type": "info",
+                },
+            )
+        return activities
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        if self.env.context.get(FOLLOWERS_BATCHED):
+            return True  # see _add_followers_batch
+        return super().message_subscribe(partner_ids, subtype_ids)
+
+    def _add_followers_batch(self, pairs):
+        """Make each partner follow its record, for (record id, partner id)
+        pairs, in a constant number of queries."""
+        pairs = set(pairs)
+        if not pairs:
+            return
+        Followers = self.env["mail.followers"].sudo()
+        existing = Followers.search_fetch(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", list({res_id for res_id, _partner in pairs})),
+            ],
+            ["res_id", "partner_id"],
+        )
+        pairs -= {(f.res_id, f.partner_id.id) for f in existing}
+        subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
+        Followers.create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": res_id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [Command.set(subtypes.ids)],
+                }
+                for res_id, partner_id in sorted(pairs)
+            ]
+        )
+
+    @api.model
+    def _notify_todo_digest(self, activities, overdue=False):
+        """Tell each person of their to-dos among ``activities`` (on records
+        of this model), in their language: the new ones, or the ``overdue``
+        ones. One e-mail per person who takes notifications by e-mail (sent
+        later by Odoo's mail queue), one Discuss inbox message per person who
+        reads them in Odoo; a constant number of queries whatever the
+        headcount."""
+        by_user = defaultdict(list)
+        for activity in activities:
+            by_user[activity.user_id].append(activity)
+        if not by_user:
+            return
+        first = activities[0]
+        cycle = self.env[first.res_model].browse(first.res_id).cycle_id
+        sender = (
+            cycle.hr_user_id.email_formatted
+            or cycle.company_id.email_formatted
+            or self.env["ir.mail_server"]._get_default_from_address()
+        )
+        base_url = cycle.get_base_url()
+        link = f"{base_url}/odoo/action-{self._todo_action}"
+        mails, inbox = [], []
+        for user, todos in by_user.items():
+            by_email = user.notification_type == "email"
+            if by_email and not (user.email and sender):
+                continue
+            subject, body = self._todo_digest_content(
+                user, todos, overdue, link, base_url
+            )
+            if by_email:
+                mails.append(
+                    {
+                        "subject": subject,
+                        "body_html": body,
+                        "email_from": sender,
+                        "recipient_ids": [Command.link(user.partner_id.id)],
+                        "auto_delete": True,
+                    }
+                )
+            else:
+                inbox.append((user.partner_id, subject, body))
+        if mails:
+            self.env["mail.mail"].sudo().create(mails)
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        if inbox:
+            author = cycle.hr_user_id.partner_id or self.env.user.partner_id
+            note = self.env.ref("mail.mt_note")
+            messages = (
+                self.env["mail.message"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "author_id": author.id,
+                            "email_from": sender or False,
+                            "message_type": "user_notification",
+                            "subtype_id": note.id,
+                            "is_internal": True,
+                            "subject": subject,
+                            "body": body,
+                            "partner_ids": [Command.link(partner.id)],
+                        }
+                        for partner, subject, body in inbox
+                    ]
+                )
+            )
+            self.env["mail.notification"].sudo().create(
+                [
+                    {
+                        "mail_message_id": message.id,
+                        "res_partner_id": partner.id,
+                        "notification_type": "inbox",
+                    }
+                    for message, (partner, _subject, _body) in zip(
+                        messages, inbox, strict=True
+                    )
+                ]
+            )
+
+    def _todo_digest_content(self, user, todos, overdue, link, base_url):
+        """Subject and body of one person's to-do digest, in their language;
+        each to-do links to its record."""
+        env = self._env_for(user)
+        _ = env._
+        items = Markup("").join(
+            Markup('<li><a href="%s">%s</a> — %s</li>')
+            % (
+                f"{base_url}/odoo/action-{self.env[activity.res_model]._todo_action}"
+                f"/{activity.res_id}",
+                activity.summary,
+                _("due %(date)s", date=format_date(env, activity.date_deadline)),
+            )
+            for activity in todos
+        )
+        if overdue:
+            subject = _("Performance review: overdue to-dos")
+            intro = _(
+                "These to-dos are past their deadline (%(count)s):", count=len(todos)
+            )
+        else:
+            subject = _("Performance review: your to-dos")
+            intro = self._todo_digest_intro(env, len(todos))
+        body = DIGEST_BODY % (
+            _("Hello %(name)s,", name=user.name),
+            intro,
+            items,
+            link,
+            _("Open my to-dos"),
+        )
+        return subject, body
+
+    @api.model
+    def _todo_models(self):
+        """The models whose to-dos the jobs deliver, in delivery order."""
+        return [
+            name
+            for name in ("perf.review", "perf.review.rating", "perf.calibration")
+            if name in self.env
+        ]

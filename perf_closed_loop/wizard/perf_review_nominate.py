@@ -1,0 +1,36 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class PerfReviewNominate(models.TransientModel):
+    """Picks the peers who will rate a review (同事评价)."""
+
+    _name = "perf.review.nominate"
+    _description = "Nominate Peers"
+
+    review_id = fields.Many2one("perf.review", required=True, ondelete="cascade")
+    employee_id = fields.Many2one(related="review_id.employee_id")
+    peer_min = fields.Integer(related="review_id.peer_min")
+    peer_max = fields.Integer(related="review_id.peer_max")
+    nominated_user_ids = fields.Many2many(
+        "res.users",
+        string="Already nominated",
+        compute="_compute_nominated_user_ids",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Peers",
+        domain="[('share', '=', False), ('id', 'not in', nominated_user_ids)]",
+    )
+
+    def _compute_nominated_user_ids(self):
+        for wizard in self:
+            wizard.nominated_user_ids = (
+                wizard.review_id.sudo()._active_nominations().user_id
+            )
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.review_id.action_nominate_peers(self.user_ids)
+        return {"type": "ir.actions.act_window_close"}
