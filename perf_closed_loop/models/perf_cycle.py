@@ -205,6 +205,7 @@ class PerfCycle(models.Model):
             cycle.at_risk_count = risk.get(cycle, 0)
             cycle.todo_pending_count = pending.get(cycle, 0)
 
+    @api.depends("review_ids.rating_ids.state")
     def _compute_rating_counters(self):
         """Ratings given and still to give, per step, in one grouped read."""
         Rating = self.env["perf.review.rating"].sudo()

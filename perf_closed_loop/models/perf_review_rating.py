@@ -15,7 +15,13 @@ ROLES = [
     ("designated", "Designated reviewer"),
 ]
 OPEN = ("waiting", "todo")
-RATER_WRITE_FIELDS = {"comment", "score_line_ids"}
+RATER_WRITE_FIELDS = {
+    "comment",
+    "score_line_ids",
+    "kpi_score_line_ids",
+    "okr_score_line_ids",
+    "question_score_line_ids",
+}
 
 
 class PerfReviewRating(models.Model):
@@ -153,6 +159,12 @@ class PerfReviewRating(models.Model):
     event_ids = fields.One2many(
         "perf.review.rating.event", "rating_id", string="History", readonly=True
     )
+    earlier_rating_ids = fields.Many2many(
+        "perf.review.rating",
+        string="Earlier ratings",
+        compute="_compute_earlier_rating_ids",
+        help="The ratings of earlier steps of this review that you may read.",
+    )
     # Buttons
     can_edit = fields.Boolean(compute="_compute_can")
     can_submit = fields.Boolean(compute="_compute_can")
@@ -175,6 +187,9 @@ class PerfReviewRating(models.Model):
         "score_line_ids.weight",
     )
     def _compute_total_score(self):
+        # One read for the lines of every rating, not one per rating.
+        self.score_line_ids.mapped("section")
+        self.score_line_ids.line_id.objective_id.mapped("weight")
         for rating in self:
             lines = rating.score_line_ids
             values = {"kpi": [], "objectives": {}, "question": []}
@@ -206,6 +221,16 @@ class PerfReviewRating(models.Model):
             )
             rating.scored_count = len(lines.filtered("scored"))
             rating.line_count = len(lines)
+
+    @api.depends_context("uid")
+    def _compute_earlier_rating_ids(self):
+        readable = self.search([("review_id", "in", self.review_id.ids)])
+        for rating in self:
+            rating.earlier_rating_ids = readable.filtered(
+                lambda r, rating=rating: (
+                    r.review_id == rating.review_id and r.sequence < rating.sequence
+                )
+            )
 
     @api.depends_context("uid")
     @api.depends("state", "rater_id", "review_id.state")
@@ -709,6 +734,8 @@ class PerfReviewRating(models.Model):
                     {
                         "rating_id": rating.id,
                         "line_id": line.id,
+                        "section": line.kind,
+                        "sequence": line.sequence,
                         "suggested_score": suggested or 0.0,
                         "has_suggestion": suggested is not None,
                         "score": suggested or 0.0,

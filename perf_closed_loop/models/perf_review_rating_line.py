@@ -34,8 +34,14 @@ class PerfReviewRatingLine(models.Model):
     line_id = fields.Many2one(
         "perf.review.line", required=True, ondelete="cascade", string="Indicator"
     )
-    section = fields.Selection(related="line_id.kind", store=True)
-    sequence = fields.Integer(related="line_id.sequence", store=True)
+    # Copied from the indicator when the rating opens (an indicator keeps
+    # its kind): set in the create values, the sections' lists need no read.
+    section = fields.Selection(
+        [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")],
+        required=True,
+        readonly=True,
+    )
+    sequence = fields.Integer(readonly=True)
     name = fields.Char(related="line_id.name", string="Indicator name")
     description = fields.Text(related="line_id.description")
     objective_name = fields.Char(

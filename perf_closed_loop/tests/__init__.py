@@ -8,8 +8,12 @@ from . import test_launch_org
 from . import test_review_flow
 from . import test_review_access
 from . import test_launch_performance
+from . import test_evaluation_performance
 from . import test_evaluation
+from . import test_evaluation_access
+from . import test_evaluation_org
 from . import test_demo_org
 from . import test_review_light_flow
 from . import test_tour_goals
 from . import test_tour_config
+from . import test_tour_evaluation

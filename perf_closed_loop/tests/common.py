@@ -263,6 +263,16 @@ class PerfEvalCase(PerfOrgCase):
             }
         )
         cls.emp_peer2.parent_id = cls.emp_manager
+        # An HR officer reviewed in the same team: HR sees every review but
+        # the results of their own.
+        cls.emp_hr = cls.env["hr.employee"].create(
+            {
+                "name": "HR Officer",
+                "user_id": cls.user_hr.id,
+                "department_id": cls.dep_backend.id,
+            }
+        )
+        cls.emp_hr.parent_id = cls.emp_manager
         cls.flow_eval = cls.env["perf.flow"].create(
             {
                 "name": "Five raters",
@@ -395,3 +405,67 @@ class PerfEvalCase(PerfOrgCase):
             rating.comment = comment
         rating.action_submit()
         return rating
+
+
+class PerfBulkCase(PerfOrgCase):
+    """Two departments of 10 and 100 people with users (half read their
+    notifications by e-mail, half in Odoo), for query counts that must not
+    grow with head count."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dep_small = cls.env["hr.department"].create({"name": "Small"})
+        cls.dep_big = cls.env["hr.department"].create({"name": "Big"})
+        users = cls.env["res.users"].create(
+            [
+                {
+                    "name": f"Perf user {i}",
+                    "login": f"perf_bulk_{i}",
+                    "email": f"perf_bulk_{i}@example.com",
+                    "notification_type": "inbox" if i % 2 else "email",
+                }
+                for i in range(110)
+            ]
+        )
+        boss_small, boss_big = cls.env["hr.employee"].create(
+            [
+                {"name": "Boss small", "department_id": cls.dep_small.id},
+                {"name": "Boss big", "department_id": cls.dep_big.id},
+            ]
+        )
+        cls.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Bulk {i}",
+                    "user_id": user.id,
+                    "department_id": (cls.dep_small if i < 10 else cls.dep_big).id,
+                    "parent_id": (boss_small if i < 10 else boss_big).id,
+                }
+                for i, user in enumerate(users)
+            ]
+        )
+        boss_small.user_id = cls._user("perf_boss_small", "base.group_user")
+        boss_big.user_id = cls._user("perf_boss_big", "base.group_user")
+
+    def _bulk_cycle(self, department, name):
+        return self._cycle(
+            name=name,
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(department.ids)],
+                        "template_id": self.template_okr.id,
+                    }
+                )
+            ],
+        )
+
+    def _queries_of(self, work):
+        """Queries run by ``work()``, caches emptied and writes flushed."""
+        self.env.invalidate_all()
+        self.env.flush_all()
+        start = self.env.cr.sql_log_count
+        work()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start

@@ -1,0 +1,100 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command
+from odoo.models import INSERT_BATCH_SIZE
+from odoo.tests import tagged
+
+from .common import PerfBulkCase
+
+
+@tagged("post_install", "-at_install", "perf_performance")
+class TestEvaluationPerformance(PerfBulkCase):
+    """Starting the evaluation (self + manager + 2 peers each), delivering
+    its to-dos and recomputing the final scores cost queries per batch,
+    not per person."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.flow_peers = cls.env["perf.flow"].create(
+            {
+                "name": "Self, two peers, manager",
+                "step_ids": [
+                    Command.create({"sequence": 1, "kind": "goal_setting"}),
+                    Command.create({"sequence": 10, "kind": "self", "weight": 20}),
+                    Command.create(
+                        {
+                            "sequence": 10,
+                            "kind": "peer",
+                            "weight": 20,
+                            "peer_min": 2,
+                            "peer_max": 2,
+                            "peer_nominated_by": "manager",
+                        }
+                    ),
+                    Command.create({"sequence": 20, "kind": "manager", "weight": 60}),
+                ],
+            }
+        )
+        cls.template_okr.flow_id = cls.flow_peers
+
+    def _in_execution(self, department, name):
+        """A cycle whose reviews are in execution, two peers approved each
+        (set up directly: only the start of the evaluation is measured)."""
+        cycle = self._bulk_cycle(department, name)
+        cycle.with_user(self.user_hr).action_launch()
+        reviews = cycle.review_ids.sudo()
+        users = reviews.user_id
+        self.env["perf.review.nomination"].sudo().create(
+            [
+                {
+                    "review_id": review.id,
+                    "user_id": peer.id,
+                    "nominated_by_id": (review.manager_user_id or self.user_hr).id,
+                    "state": "approved",
+                }
+                for review in reviews
+                for peer in (users - review.user_id)[:2]
+            ]
+        )
+        reviews.write({"peer_state": "approved", "todo_pending": False})
+        reviews._write_state({"state": "execution"})
+        cycle._write_state({"state": "execution"})
+        return cycle
+
+    def test_start_evaluation_same_queries_for_10_and_100_reviews(self):
+        small = self._in_execution(self.dep_small, "Small")
+        big = self._in_execution(self.dep_big, "Big")
+        queries_10 = self._queries_of(
+            lambda: small.with_user(self.user_hr)._do_start_evaluation()
+        )
+        self.assertEqual(len(small.review_ids.rating_ids), 11 * 4)
+        queries_100 = self._queries_of(
+            lambda: big.with_user(self.user_hr)._do_start_evaluation()
+        )
+        ratings = big.review_ids.rating_ids
+        self.assertEqual(len(ratings), 101 * 4)
+        self.assertEqual(len(ratings.filtered(lambda r: r.state == "todo")), 101 * 3)
+        self.assertEqual(len(ratings.score_line_ids), 101 * 3 * 2)
+        # Odoo writes rows in statements of at most 100 rows
+        # (INSERT_BATCH_SIZE / UPDATE_BATCH_SIZE): the 90 more reviews add
+        # about a thousand rows (ratings, their scores, links), so a few
+        # statements more, and nothing per review (which would be 90+).
+        rows_100 = len(ratings) + len(ratings.score_line_ids)
+        statements = 3 * (rows_100 // INSERT_BATCH_SIZE + 1)
+        self.assertLessEqual(queries_100, queries_10 + statements)
+        self.assertLess(queries_100 - queries_10, 90)
+
+    def test_rating_todos_and_scores_same_queries_for_10_and_100(self):
+        small = self._in_execution(self.dep_small, "Small")
+        big = self._in_execution(self.dep_big, "Big")
+        small.with_user(self.user_hr)._do_start_evaluation()
+        queries_10 = self._queries_of(self.env["perf.cycle"]._cron_deliver_todos)
+        big.with_user(self.user_hr)._do_start_evaluation()
+        queries_100 = self._queries_of(self.env["perf.cycle"]._cron_deliver_todos)
+        self.assertLessEqual(queries_100, queries_10)
+        self.assertEqual(len(big.review_ids.rating_ids.activity_ids), 101 * 3)
+        # Final scores of every review recomputed at once.
+        recompute_10 = self._queries_of(small.review_ids._recompute_scores)
+        recompute_100 = self._queries_of(big.review_ids._recompute_scores)
+        self.assertLessEqual(recompute_100, recompute_10)
