@@ -287,13 +287,10 @@ class TestCycleLaunch(PerfOrgCase):
         self.assertEqual(cycle.state, "draft")
         # A batch killed half-way leaves nothing: its reviews and the job's
         # pointer roll back together.
-        try:
-            with self.env.cr.savepoint():
-                cycle._run_job_batch()
-                self.assertEqual(len(cycle.review_ids), 4)
-                raise RuntimeError("worker killed")
-        except RuntimeError:
-            pass
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            cycle._run_job_batch()
+            self.assertEqual(len(cycle.review_ids), 4)
+            raise RuntimeError("worker killed")
         self.env.invalidate_all()
         self.assertFalse(cycle.review_ids)
         self.assertEqual(cycle.job_done, 0)
