@@ -25,3 +25,5 @@ from . import perf_review_nomination
 from . import perf_review_rating
 from . import perf_review_rating_line
 from . import perf_review_rating_event
+from . import perf_calibration
+from . import perf_review_grade_change

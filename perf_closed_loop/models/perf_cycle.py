@@ -9,6 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..domain import assignment as assignment_rules
+from ..domain import calibration as calibration_rules
 from ..domain import org
 from .perf_todo_mixin import BULK_CONTEXT, TODO_TYPE
 
@@ -144,7 +145,36 @@ class PerfCycle(models.Model):
     can_launch = fields.Boolean(compute="_compute_can")
     can_start_execution = fields.Boolean(compute="_compute_can")
     can_start_evaluation = fields.Boolean(compute="_compute_can")
+    can_start_calibration = fields.Boolean(compute="_compute_can")
+    can_publish = fields.Boolean(compute="_compute_can")
+    can_close = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
+    calibration_ids = fields.One2many(
+        "perf.calibration", "cycle_id", string="Calibrations", readonly=True
+    )
+    calibration_count = fields.Integer(compute="_compute_calibration_counters")
+    calibration_approved_count = fields.Integer(
+        string="Calibrations approved", compute="_compute_calibration_counters"
+    )
+    published_count = fields.Integer(string="Published", compute="_compute_counters")
+    acknowledged_count = fields.Integer(
+        string="Acknowledged", compute="_compute_counters"
+    )
+    results_html = fields.Html(
+        string="Results", compute="_compute_results_html", sanitize=False
+    )
+    # The last export of the whole cycle: an attachment only HR may read
+    # (field attachments follow the field's groups, not the cycle's rules).
+    export_file = fields.Binary(
+        string="Last export",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups="perf_closed_loop.group_perf_hr",
+    )
+    export_filename = fields.Char(
+        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
+    )
 
     _sql_constraints = [
         (
@@ -160,6 +190,7 @@ class PerfCycle(models.Model):
         "review_ids.todo_pending",
         "review_ids.risk_status",
         "review_ids.evaluation_done",
+        "review_ids.acknowledged",
     )
     def _compute_counters(self):
         groups = self.env["perf.review"]._read_group(
@@ -193,7 +224,16 @@ class PerfCycle(models.Model):
                 ["__count"],
             )
         )
+        acknowledged = dict(
+            self.env["perf.review"]._read_group(
+                [("cycle_id", "in", self.ids), ("acknowledged", "=", True)],
+                ["cycle_id"],
+                ["__count"],
+            )
+        )
         for cycle in self:
+            cycle.published_count = counts.get((cycle.id, "published"), 0)
+            cycle.acknowledged_count = acknowledged.get(cycle, 0)
             cycle.evaluation_count = counts.get((cycle.id, "evaluation"), 0)
             cycle.evaluation_done_count = done.get(cycle, 0)
             cycle.goals_draft_count = counts.get((cycle.id, "goal_setting"), 0)
@@ -246,6 +286,84 @@ class PerfCycle(models.Model):
                 "</tr></thead><tbody>%s</tbody></table>"
             ) % (_("Step"), _("Given"), _("To give"), rows_html)
 
+    @api.depends("calibration_ids.state")
+    def _compute_calibration_counters(self):
+        rows = (
+            self.env["perf.calibration"]
+            .sudo()
+            ._read_group(
+                [("cycle_id", "in", self.ids)], ["cycle_id", "state"], ["__count"]
+            )
+        )
+        for cycle in self:
+            mine = [(state, count) for c, state, count in rows if c == cycle]
+            cycle.calibration_count = sum(count for _s, count in mine)
+            cycle.calibration_approved_count = sum(
+                count for state, count in mine if state == "approved"
+            )
+
+    @api.depends_context("uid")
+    @api.depends("review_ids.final_grade_id", "review_ids.final_score")
+    def _compute_results_html(self):
+        """The cycle's dashboard: people per final grade and the average
+        final score per department, over the results the user may see (the
+        same rules as the reviews)."""
+        Review = self.env["perf.review"]
+        _ = self.env._
+        for cycle in self:
+            domain = [("cycle_id", "=", cycle.id), ("score_ready", "=", True)]
+            by_grade = Review._read_group(domain, ["final_grade_id"], ["__count"])
+            by_department = Review._read_group(
+                domain, ["department_id"], ["__count", "final_score:avg"]
+            )
+            total = sum(count for _g, count in by_grade)
+            if not total:
+                cycle.results_html = False
+                continue
+            grades = Markup("").join(
+                Markup(
+                    "<tr><td class='fw-bold'>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s%%</td><td style='min-width:8em'><div "
+                    "style='background:#714B67;height:0.9em;width:%s%%'></div></td>"
+                    "</tr>"
+                )
+                % (
+                    grade.display_name or _("No grade"),
+                    count,
+                    f"{count * 100.0 / total:.0f}",
+                    f"{count * 100.0 / total:.0f}",
+                )
+                for grade, count in sorted(
+                    by_grade, key=lambda row: (row[0].sequence, row[0].id)
+                )
+            )
+            departments = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s</td></tr>"
+                )
+                % (department.name or _("No department"), count, f"{avg:.2f}")
+                for department, count, avg in sorted(
+                    by_department, key=lambda row: -(row[2] or 0)
+                )
+            )
+            cycle.results_html = Markup(
+                "<div class='row'><div class='col-md-6'><h5>%s</h5>"
+                "<table class='table table-sm o_perf_cycle_grades'><tbody>%s</tbody>"
+                "</table></div><div class='col-md-6'><h5>%s</h5>"
+                "<table class='table table-sm o_perf_cycle_departments'><thead><tr>"
+                "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+                "</tr></thead><tbody>%s</tbody></table></div></div>"
+            ) % (
+                _("Final grades"),
+                grades,
+                _("Average final score by department"),
+                _("Department"),
+                _("People"),
+                _("Average"),
+                departments,
+            )
+
     @api.depends("job_total", "job_done")
     def _compute_job_progress(self):
         for cycle in self:
@@ -262,6 +380,11 @@ class PerfCycle(models.Model):
             cycle.can_start_evaluation = cycle._passes(
                 cycle._check_can_start_evaluation
             )
+            cycle.can_start_calibration = cycle._passes(
+                cycle._check_can_start_calibration
+            )
+            cycle.can_publish = cycle._passes(cycle._check_can_publish_state)
+            cycle.can_close = cycle._passes(cycle._check_can_close)
             cycle.can_cancel = cycle._passes(cycle._check_can_cancel)
 
     def _state_refusal_message(self):
@@ -310,6 +433,70 @@ class PerfCycle(models.Model):
                         "The evaluation of %(cycle)s starts once the cycle is in "
                         "execution.",
                         cycle=cycle.name,
+                    )
+                )
+
+    def _check_open(self):
+        """Nothing of a closed cycle changes any more."""
+        closed = self.filtered(lambda c: c.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The cycle %(cycle)s is closed: its reviews, ratings and "
+                    "calibrations no longer change.",
+                    cycle=closed[0].name,
+                )
+            )
+
+    def _check_can_start_calibration(self):
+        self._check_hr()
+        for cycle in self:
+            if cycle.state != "evaluation" or cycle._job_running():
+                raise UserError(
+                    self.env._(
+                        "The calibration of %(cycle)s starts once the cycle is in "
+                        "evaluation.",
+                        cycle=cycle.name,
+                    )
+                )
+
+    def _check_can_publish_state(self):
+        self._check_hr()
+        for cycle in self:
+            if cycle.state != "calibration" or cycle._job_running():
+                raise UserError(
+                    self.env._(
+                        "The results of %(cycle)s are published once it is in "
+                        "calibration.",
+                        cycle=cycle.name,
+                    )
+                )
+
+    def _check_can_publish(self):
+        self._check_can_publish_state()
+        for cycle in self:
+            waiting = cycle.calibration_ids.filtered(lambda c: c.state != "approved")
+            if waiting:
+                states = dict(waiting._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "The results of %(cycle)s cannot be published yet: these "
+                        "calibration groups are not approved:\n%(groups)s",
+                        cycle=cycle.name,
+                        groups="\n".join(
+                            f"• {c.name} ({c.calibrator_id.name}): {states[c.state]}"
+                            for c in waiting
+                        ),
+                    )
+                )
+
+    def _check_can_close(self):
+        self._check_hr()
+        for cycle in self:
+            if cycle.state != "published" or cycle._job_running():
+                raise UserError(
+                    self.env._(
+                        "Only a cycle whose results are published can be closed."
                     )
                 )
 
@@ -921,6 +1108,209 @@ class PerfCycle(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
+
+    # --------------------------------------------------------- calibration
+    def action_start_calibration(self):
+        """Preview the start of the calibration (绩效校准): the reviews whose
+        ratings are not all in, and the calibration groups with who
+        calibrates each; the preview starts it. With ``perf_force`` in the
+        context and nothing to decide, start at once."""
+        self._check_can_start_calibration()
+        self.ensure_one()
+        wizard = self.env["perf.cycle.calibration"].create({"cycle_id": self.id})
+        wizard._fill()
+        if self.env.context.get("perf_force") and not wizard.waiting_count:
+            return wizard.action_confirm()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Start the calibration"),
+            "res_model": "perf.cycle.calibration",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def _calibration_plan(self, reviews):
+        """Calibration groups of ``reviews`` ({root department or None:
+        domain Group}) and who calibrates each ({root: user})."""
+        self.ensure_one()
+        reviews = reviews.sudo()
+        Department = self.env["hr.department"].sudo().with_context(active_test=False)
+        departments = Department.search_fetch(
+            [("company_id", "in", [self.company_id.id, False])],
+            ["parent_id", "manager_id"],
+        )
+        tree = {
+            d.id: (d.parent_id.id or None, d.manager_id.id or None) for d in departments
+        }
+        groups = calibration_rules.calibration_groups(
+            tree,
+            {r.id: (r.employee_id.id, r.department_id.id or None) for r in reviews},
+            min_size=self.distribution_policy_id.min_group_size,
+        )
+        heads = Department.browse([root for root in groups if root]).manager_id
+        resolved = heads._perf_resolve()
+        calibrators = {}
+        for root, group in groups.items():
+            owners = reviews.browse(group.reviews).user_id
+            user = self.env["res.users"]
+            if root:
+                head = Department.browse(root).manager_id
+                user = head.user_id if head.user_id.active else user
+                if not user and head in resolved:
+                    user = resolved[head][0].user_id
+            if not user or user in owners:
+                user = self._hr_for(owners)
+            calibrators[root] = user
+        return groups, calibrators
+
+    def _hr_for(self, owners):
+        """An HR officer of the company who owns none of the reviews
+        ``owners`` stands for: the cycle's HR responsible first."""
+        self.ensure_one()
+        candidates = self.hr_user_id | self.env.ref(
+            "perf_closed_loop.group_perf_hr"
+        ).sudo().users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        ).sorted("id")
+        return (candidates - owners)[:1]
+
+    def _do_start_calibration(self, groups, calibrators, close=None, leave_out=None):
+        """Close the evaluations in ``close`` with the ratings given so far,
+        leave those in ``leave_out`` in evaluation, and create one
+        calibration per group ({root: Group}, {root: user})."""
+        self.ensure_one()
+        if close:
+            close._close_evaluation()
+        self._write_state({"state": "calibration"})
+        calibrations = self.env["perf.calibration"]._create_groups(
+            self, groups, calibrators
+        )
+        self.message_post(
+            body=self.env._(
+                "Calibration started: %(groups)s groups, %(reviews)s reviews "
+                "(%(closed)s closed with the ratings given so far, %(left)s left in "
+                "evaluation).",
+                groups=len(calibrations),
+                reviews=sum(len(g.reviews) for g in groups.values()),
+                closed=len(close or ()),
+                left=len(leave_out or ()),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
+        return calibrations
+
+    # --------------------------------------------------------- publication
+    def action_publish(self):
+        """Publish the results (结果公布) once every group is approved: the
+        reviews move to published through the background job and each
+        employee is told, in their language."""
+        self._check_can_publish()
+        for cycle in self:
+            reviews = cycle.review_ids.sudo().filtered(
+                lambda r: r.state == "calibration"
+            )
+            cycle._start_job("publication", reviews.ids)
+        return True
+
+    def _job_publication(self, review_ids, _options):
+        reviews = self.env["perf.review"].sudo().browse(review_ids).exists()
+        reviews.filtered(lambda r: r.state == "calibration")._do_publish()
+
+    def _job_publication_finish(self):
+        self.ensure_one()
+        count = (
+            self.env["perf.review"]
+            .sudo()
+            .search_count([("cycle_id", "=", self.id), ("state", "=", "published")])
+        )
+        self._write_state({"state": "published"})
+        self.message_post(
+            body=self.env._(
+                "Results published: %(count)s reviews. Each employee is told and "
+                "may now read and acknowledge their result.",
+                count=count,
+            ),
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
+
+    def action_close(self):
+        """Close the cycle: nothing of it changes any more."""
+        self._check_can_close()
+        for cycle in self:
+            reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
+            reviews._todo_activities().unlink()
+            reviews.write({"todo_pending": False})
+            cycle._write_state({"state": "closed"})
+            cycle.message_post(
+                body=self.env._(
+                    "Cycle closed: %(acknowledged)s of %(published)s results "
+                    "acknowledged. Its reviews no longer change.",
+                    acknowledged=cycle.acknowledged_count,
+                    published=cycle.published_count,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_prepare_next_cycle(self):
+        """A new draft cycle for the next period, with the same assignments,
+        policy and HR responsible, and the deadlines moved forward."""
+        self._check_hr()
+        self.ensure_one()
+        length = self.date_end - self.date_start + timedelta(days=1)
+
+        def forward(date):
+            return date + length if date else False
+
+        new = self.copy(
+            {
+                "name": self.env._("%(name)s (next cycle)", name=self.name),
+                "date_start": self.date_end + timedelta(days=1),
+                "date_end": self.date_end + length,
+                "goal_deadline": forward(self.goal_deadline),
+                "evaluation_deadline": forward(self.evaluation_deadline),
+                "calibration_deadline": forward(self.calibration_deadline),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "perf.cycle",
+            "res_id": new.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_export_xlsx(self):
+        """The cycle's results as a spreadsheet (导出): HR gets every review of
+        the cycle, a manager or head the people below them, an employee
+        nothing (the same rules as the reviews)."""
+        self.ensure_one()
+        reviews = self.env["perf.review"].search(
+            [("cycle_id", "=", self.id), ("score_ready", "=", True)]
+        )
+        return reviews._export_results_xlsx(self)
+
+    def action_view_calibrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "perf_closed_loop.perf_calibration_action"
+        )
+        action["domain"] = [("cycle_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_view_results(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "perf_closed_loop.perf_review_action_results"
+        )
+        action["domain"] = [("cycle_id", "=", self.id)]
+        return action
 
     def action_cancel(self, reason=None):
         self._check_can_cancel()

@@ -16,17 +16,20 @@ class PerfResultMixin(models.AbstractModel):
     result, ``search``/``search_count`` and ``read_group`` with a result
     field in the domain, the grouping, the aggregates or the order only
     consider the records whose results the user may see, and the export
-    leaves hidden results empty. Superuser code is not restricted.
+    leaves hidden results empty (a whole row's when one of its columns is
+    hidden). Superuser code is not restricted.
 
     A model using the mixin lists its fields in ``_perf_result_fields`` and
     says in ``_perf_result_visible_domain`` which records' results the
-    current user may see.
+    current user may see; ``_perf_internal_fields`` (among them) stay hidden
+    from the employee even once published (``internal=True``).
     """
 
     _name = "perf.result.mixin"
     _description = "Results hidden record by record"
 
     _perf_result_fields = ()
+    _perf_internal_fields = ()
 
     result_visible = fields.Boolean(
         compute="_compute_result_visible",
@@ -39,15 +42,17 @@ class PerfResultMixin(models.AbstractModel):
         for record in self:
             record.result_visible = record.id not in hidden
 
-    def _perf_result_visible_domain(self):
-        """Domain of the records whose results the current user may see."""
+    def _perf_result_visible_domain(self, internal=False):
+        """Domain of the records whose results (or, ``internal``, internal
+        fields) the current user may see."""
         raise NotImplementedError
 
     def _perf_restricted(self):
         return not self.env.su
 
-    def _perf_hidden_ids(self):
-        """Ids among ``self`` whose results the current user may not see."""
+    def _perf_hidden_ids(self, internal=False):
+        """Ids among ``self`` whose results (internal fields) the current
+        user may not see."""
         ids = [i for i in self.ids if i]
         if not ids or not self._perf_restricted():
             return set()
@@ -56,17 +61,31 @@ class PerfResultMixin(models.AbstractModel):
             .with_context(active_test=False)
             ._search(
                 expression.AND(
-                    [[("id", "in", ids)], self._perf_result_visible_domain()]
+                    [
+                        [("id", "in", ids)],
+                        self._perf_result_visible_domain(internal=internal),
+                    ]
                 )
             )
         )
         return set(ids) - set(visible)
 
-    def _perf_touches_results(self, names):
+    def _perf_touches_results(self, names, fields=None):
+        fields = self._perf_result_fields if fields is None else fields
         return any(
-            name and name.split(".")[0].split(":")[0] in self._perf_result_fields
-            for name in names
+            name and name.split(".")[0].split(":")[0] in fields for name in names
         )
+
+    def _perf_restrict_domain(self, domain, names):
+        """``domain`` limited to the records whose fields among ``names``
+        the user may see."""
+        if self._perf_touches_results(names, self._perf_internal_fields):
+            return expression.AND(
+                [domain, self._perf_result_visible_domain(internal=True)]
+            )
+        if self._perf_touches_results(names):
+            return expression.AND([domain, self._perf_result_visible_domain()])
+        return domain
 
     def _perf_domain_names(self, domain):
         return [
@@ -75,26 +94,14 @@ class PerfResultMixin(models.AbstractModel):
             if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
         ]
 
-    def _perf_order_without_results(self, order):
-        if not order:
-            return order
-        kept = [
-            part
-            for part in order.split(",")
-            if not self._perf_touches_results([part.strip().split(" ")[0]])
-        ]
-        return ", ".join(part.strip() for part in kept) or None
-
     # ------------------------------------------------------------ routes
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         if self._perf_restricted():
-            if self._perf_touches_results(self._perf_domain_names(domain)):
-                domain = expression.AND([domain, self._perf_result_visible_domain()])
-            if order and self._perf_touches_results(
-                [part.strip().split(" ")[0] for part in order.split(",")]
-            ):
-                order = self._perf_order_without_results(order)
+            names = self._perf_domain_names(domain) + [
+                part.strip().split(" ")[0] for part in (order or "").split(",")
+            ]
+            domain = self._perf_restrict_domain(domain, names)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
@@ -108,16 +115,15 @@ class PerfResultMixin(models.AbstractModel):
         limit=None,
         order=None,
     ):
-        if self._perf_restricted() and self._perf_touches_results(
-            [
+        if self._perf_restricted():
+            names = [
                 *groupby,
                 *aggregates,
                 *self._perf_domain_names(having),
                 *self._perf_domain_names(domain),
                 *[part.strip().split(" ")[0] for part in (order or "").split(",")],
             ]
-        ):
-            domain = expression.AND([domain, self._perf_result_visible_domain()])
+            domain = self._perf_restrict_domain(domain, names)
         return super()._read_group(
             domain,
             groupby=groupby,
@@ -130,9 +136,14 @@ class PerfResultMixin(models.AbstractModel):
 
     def _read_format(self, fnames, load="_classic_read"):
         result = super()._read_format(fnames, load=load)
-        names = [name for name in fnames if name in self._perf_result_fields]
-        if names:
-            hidden = self._perf_hidden_ids()
+        for internal in (False, True):
+            fields = (
+                self._perf_internal_fields if internal else self._perf_result_fields
+            )
+            names = [name for name in fnames if name in fields]
+            if not names:
+                continue
+            hidden = self._perf_hidden_ids(internal=internal)
             if hidden:
                 for values in result:
                     if values["id"] in hidden:
@@ -145,7 +156,13 @@ class PerfResultMixin(models.AbstractModel):
             for index, path in enumerate(fields)
             if path and path[0] in self._perf_result_fields
         ]
-        hidden = self._perf_hidden_ids() if columns and _is_toplevel_call else set()
+        hidden = set()
+        if columns and _is_toplevel_call:
+            internal = any(
+                fields[index][0] in self._perf_internal_fields for index in columns
+            )
+            # The stricter rule when any internal field is exported.
+            hidden = self._perf_hidden_ids(internal=internal)
         if not hidden:
             return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         lines = []

@@ -1,6 +1,8 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
 from datetime import timedelta
+from urllib.parse import quote as url_quote
 
 from markupsafe import Markup, escape
 
@@ -11,12 +13,33 @@ from odoo.osv import expression
 from ..domain import evaluation
 from ..domain import flow as flow_rules
 from ..domain import goals as goal_rules
+from ..report import results_xlsx
 from .perf_todo_mixin import BULK_CONTEXT
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # With anonymous peers, their aggregate shows once this many submitted.
 PEER_AGGREGATE_MIN = 3
 
 GOAL_WRITE_FIELDS = {"line_ids", "kpi_line_ids", "objective_ids"}
+CALIBRATION_FIELDS = {"calibrated_grade_id", "calibration_note"}
+# Written by the review's own actions only, never directly by a user.
+SYSTEM_FIELDS = {
+    "rating_ids",
+    "nomination_ids",
+    "grade_change_ids",
+    "calibration_id",
+    "skipped_step_ids",
+    "peer_state",
+    "todo_kind",
+    "todo_pending",
+    "evaluation_closed",
+    "published_date",
+    "acknowledged",
+    "acknowledge_date",
+    "acknowledge_comment",
+}
+# Fields mail.thread / mail.activity.mixin write on any record.
+MAIL_PREFIXES = ("message_", "activity_")
 
 
 class PerfReview(models.Model):
@@ -34,8 +57,19 @@ class PerfReview(models.Model):
     * the department head reads the reviews of their department tree, and
       approves goals when the chain names them;
     * HR reads every review of its companies, launches and cancels;
-    * nobody approves their own goals; only the current approver acts;
-      ``state`` changes only through the ``action_*`` methods.
+    * during the evaluation each rater fills in their rating
+      (``perf.review.rating``); the employee and the manager nominate
+      peers (``action_nominate_peers``), the manager approves them;
+    * the scores and the proposed grade are computed from the submitted
+      ratings; the calibrator of the review's group (and HR) sets the
+      calibrated grade with a note while the group is calibrated;
+    * the results (scores, grades, calibration note) are hidden from the
+      employee until published, and from anybody not above the employee
+      (``perf.result.mixin``); once published the employee acknowledges
+      them (``action_acknowledge``);
+    * nobody approves, rates or calibrates their own review; only the
+      current approver acts; ``state`` changes only through the
+      ``action_*`` methods; nothing changes once the cycle is closed.
     """
 
     _name = "perf.review"
@@ -157,6 +191,7 @@ class PerfReview(models.Model):
             ("goals", "Set the goals"),
             ("nominate_peers", "Nominate peers"),
             ("approve_peers", "Approve peers"),
+            ("acknowledge", "Acknowledge the result"),
         ],
         default="goals",
         readonly=True,
@@ -225,7 +260,7 @@ class PerfReview(models.Model):
     )
     coefficient = fields.Float(
         string="Bonus coefficient",
-        compute="_compute_scores",
+        compute="_compute_final_grade",
         store=True,
         digits=(4, 2),
         copy=False,
@@ -247,6 +282,53 @@ class PerfReview(models.Model):
         "peers submitted when peers are anonymous.",
     )
     peer_submitted_count = fields.Integer(compute="_compute_scores", store=True)
+    kpi_score = fields.Float(
+        string="KPI score", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    okr_score = fields.Float(
+        string="OKR score", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    question_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
+    peer_feedback_html = fields.Html(
+        string="Peer feedback",
+        compute="_compute_peer_feedback_html",
+        sanitize=False,
+        help="What the peers wrote, without their names.",
+    )
+    evaluation_closed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="HR closed the evaluation with the ratings given so far.",
+    )
+    # Calibration and publication
+    calibration_id = fields.Many2one(
+        "perf.calibration", string="Calibration group", readonly=True, index=True
+    )
+    calibrated_grade_id = fields.Many2one(
+        "perf.rating.grade",
+        string="Calibrated grade",
+        domain="[('scale_id', '=', scale_id)]",
+        copy=False,
+        tracking=False,
+    )
+    calibration_note = fields.Text(copy=False)
+    final_grade_id = fields.Many2one(
+        "perf.rating.grade",
+        string="Final grade",
+        compute="_compute_final_grade",
+        store=True,
+        index=True,
+        copy=False,
+    )
+    scale_id = fields.Many2one(related="template_id.rating_scale_id")
+    grade_change_ids = fields.One2many(
+        "perf.review.grade.change", "review_id", string="Grade changes", readonly=True
+    )
+    published_date = fields.Datetime(readonly=True, copy=False)
+    acknowledged = fields.Boolean(readonly=True, copy=False, index=True)
+    acknowledge_date = fields.Datetime(readonly=True, copy=False)
+    acknowledge_comment = fields.Text(readonly=True, copy=False)
+    can_acknowledge = fields.Boolean(compute="_compute_can")
     # Buttons
     can_edit_goals = fields.Boolean(compute="_compute_can")
     can_submit_goals = fields.Boolean(compute="_compute_can")
@@ -255,6 +337,7 @@ class PerfReview(models.Model):
     can_checkin = fields.Boolean(compute="_compute_can")
     can_nominate_peers = fields.Boolean(compute="_compute_can")
     can_approve_peers = fields.Boolean(compute="_compute_can")
+    can_calibrate = fields.Boolean(compute="_compute_can")
 
     _sql_constraints = [
         (
@@ -296,7 +379,14 @@ class PerfReview(models.Model):
                 review.progress = sum(lines.mapped("progress")) / len(lines)
 
     @api.depends_context("uid")
-    @api.depends("state", "approval_ids.state", "goal_change_state", "peer_state")
+    @api.depends(
+        "state",
+        "approval_ids.state",
+        "goal_change_state",
+        "peer_state",
+        "acknowledged",
+        "calibration_id.state",
+    )
     def _compute_can(self):
         for review in self:
             review.can_edit_goals = review._passes(review._check_can_edit_goals)
@@ -308,6 +398,8 @@ class PerfReview(models.Model):
             review.can_checkin = review._passes(review._check_can_checkin)
             review.can_nominate_peers = review._passes(review._check_can_nominate_peers)
             review.can_approve_peers = review._passes(review._check_can_approve_peers)
+            review.can_acknowledge = review._passes(review._check_can_acknowledge)
+            review.can_calibrate = review._passes(review._check_can_calibrate)
 
     # -------------------------------------------------------------- CRUD
     def _state_refusal_message(self):
@@ -317,6 +409,22 @@ class PerfReview(models.Model):
         )
 
     def write(self, vals):
+        business = {key for key in vals if not key.startswith(MAIL_PREFIXES)}
+        if business:
+            self.cycle_id._check_open()
+        if not self.env.su:
+            forbidden = business & (set(self._perf_result_fields) | SYSTEM_FIELDS)
+            forbidden -= CALIBRATION_FIELDS
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "Scores, grades and the course of a review change through its "
+                        "buttons and its calibration, not directly (%(fields)s).",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
+        if business & CALIBRATION_FIELDS:
+            return self._write_calibration(vals)
         restricted = set(vals) - GOAL_WRITE_FIELDS
         if (
             "state" not in vals  # refused with its own message by the mixin
@@ -330,6 +438,70 @@ class PerfReview(models.Model):
                 self.env._("Only HR changes a review's details; goals are set in it.")
             )
         return super().write(vals)
+
+    def _write_calibration(self, vals):
+        """The calibrated grade and its note: by the group's calibrator or
+        HR while the group may change; a grade other than the proposed one
+        needs a note; every change is kept."""
+        if set(vals) - CALIBRATION_FIELDS:
+            raise AccessError(
+                self.env._("Write the calibrated grade and its note on their own.")
+            )
+        if not self.env.su:
+            self._check_can_calibrate()
+        Grade = self.env["perf.rating.grade"].sudo()
+        changes = []
+        for review in self.sudo():
+            grade = (
+                Grade.browse(vals["calibrated_grade_id"] or [])
+                if "calibrated_grade_id" in vals
+                else review.calibrated_grade_id
+            )
+            note = vals.get("calibration_note", review.calibration_note) or ""
+            if grade and grade not in review.template_id.rating_scale_id.grade_ids:
+                raise UserError(
+                    self.env._(
+                        "%(grade)s is not a grade of the scale of %(review)s.",
+                        grade=grade.display_name,
+                        review=review.display_name,
+                    )
+                )
+            if grade and grade != review.grade_id and not note.strip():
+                raise UserError(
+                    self.env._(
+                        "Explain why %(employee)s gets %(grade)s instead of the "
+                        "proposed %(proposed)s (a note is required).",
+                        employee=review.employee_id.name,
+                        grade=grade.code,
+                        proposed=review.grade_id.code or "-",
+                    )
+                )
+            after = grade or review.grade_id
+            if "calibrated_grade_id" in vals and after != review.final_grade_id:
+                changes.append(
+                    {
+                        "review_id": review.id,
+                        "calibration_id": review.calibration_id.id,
+                        "user_id": self.env.user.id,
+                        "from_grade_id": review.final_grade_id.id,
+                        "to_grade_id": after.id,
+                        "note": note,
+                    }
+                )
+        result = super(PerfReview, self.sudo()).write(vals)
+        self.env["perf.review.grade.change"].sudo().create(changes)
+        return result
+
+    def _check_can_calibrate(self):
+        for review in self:
+            if review.state != "calibration" or not review.calibration_id:
+                raise UserError(
+                    self.env._(
+                        "%(review)s is not being calibrated.",
+                        review=review.display_name,
+                    )
+                )
+            review.calibration_id._check_can_edit()
 
     def _write_state(self, vals):
         # The actor's rights were checked by ``_check_can_*``; a review's
@@ -858,6 +1030,18 @@ class PerfReview(models.Model):
                 self._nominate_summary(self._env_for(user)),
                 fields.Date.context_today(self) + timedelta(days=3),
             )
+        if self.todo_kind == "acknowledge":
+            user = self.user_id
+            if not user:
+                return None
+            return (
+                user,
+                self._env_for(user)._(
+                    "Read your result for %(cycle)s and acknowledge it",
+                    cycle=self.cycle_id.name,
+                ),
+                fields.Date.context_today(self) + timedelta(days=14),
+            )
         if self.todo_kind == "approve_peers":
             user = self.manager_user_id or self._hr_fallback_user()
             return (
@@ -886,6 +1070,11 @@ class PerfReview(models.Model):
         )
 
     def _todo_digest_intro(self, env, count):
+        if self[:1].todo_kind == "acknowledge":
+            return env._(
+                "The results of the review cycle are published (%(count)s):",
+                count=count,
+            )
         if self[:1].todo_kind in ("nominate_peers", "approve_peers"):
             return env._(
                 "The evaluation has started. Your to-dos (%(count)s):", count=count
@@ -1073,12 +1262,22 @@ class PerfReview(models.Model):
         "designated_score",
         "peer_score",
         "peer_submitted_count",
+        "kpi_score",
+        "okr_score",
+        "question_score",
+        "peer_feedback_html",
+        "calibrated_grade_id",
+        "calibration_note",
+        "final_grade_id",
     )
 
-    def _perf_result_visible_domain(self):
-        """The employee sees their own results once published; anybody else
-        who reads a review sees them only from above it (manager, skip-level
-        manager, department head, or an HR officer for every review but
+    _perf_internal_fields = ("calibration_note",)
+
+    def _perf_result_visible_domain(self, internal=False):
+        """The employee sees their own results once published (never the
+        internal fields: the calibration note); anybody else who reads a
+        review sees them only from above it (manager, skip-level manager,
+        department head, calibrator, or an HR officer for every review but
         their own)."""
         user = self.env.user
         mine = user.sudo().employee_ids.ids
@@ -1093,6 +1292,7 @@ class PerfReview(models.Model):
                     [("manager_user_id", "=", user.id)],
                     [("skip_manager_user_id", "=", user.id)],
                     [("department_head_user_id", "=", user.id)],
+                    [("calibration_id.calibrator_id", "=", user.id)],
                     [("employee_id", "child_of", mine)],
                     [
                         (
@@ -1103,9 +1303,10 @@ class PerfReview(models.Model):
                     ],
                 ]
             )
-        return expression.OR(
-            [expression.AND([own, published]), expression.AND([not_own, above])]
-        )
+        from_above = expression.AND([not_own, above])
+        if internal:
+            return from_above
+        return expression.OR([expression.AND([own, published]), from_above])
 
     @api.depends_context("uid")
     def _compute_visible_records(self):
@@ -1145,6 +1346,7 @@ class PerfReview(models.Model):
         "rating_ids.weight",
         "skipped_step_ids",
         "peer_state",
+        "evaluation_closed",
         "template_id.rating_scale_id",
     )
     def _compute_scores(self):
@@ -1153,20 +1355,24 @@ class PerfReview(models.Model):
             review.update(values)
 
     def _score_values(self):
-        """Scores of this review from its submitted ratings (domain maths)."""
+        """Scores of this review from its submitted ratings (domain maths):
+        the final score once every step is done (or HR closed the evaluation
+        with what was given), each role's and each section's score."""
         self.ensure_one()
         empty = {
             "evaluation_done": False,
             "final_score": 0.0,
             "score_ready": False,
             "grade_id": False,
-            "coefficient": 0.0,
             "self_score": 0.0,
             "manager_score": 0.0,
             "skip_level_score": 0.0,
             "designated_score": 0.0,
             "peer_score": 0.0,
             "peer_submitted_count": 0,
+            "kpi_score": 0.0,
+            "okr_score": 0.0,
+            "question_score": 0.0,
         }
         if self.state not in ("evaluation", "calibration", "published"):
             return empty
@@ -1174,6 +1380,7 @@ class PerfReview(models.Model):
         ratings = self.rating_ids
         submitted = ratings.filtered(lambda r: r.state == "submitted")
         items = []
+        sections = {"kpi": [], "okr": [], "question": []}
         is_open = False
         for step in steps:
             of_step = ratings.filtered(lambda r, step=step: r.step_id == step)
@@ -1181,9 +1388,14 @@ class PerfReview(models.Model):
                 is_open = True
             if step.kind == "peer" and self.peer_state in ("to_nominate", "to_approve"):
                 is_open = True
-            scores = [r.total_score for r in of_step if r.state == "submitted"]
+            done = of_step.filtered(lambda r: r.state == "submitted")
             required = not step.optional and step not in self.skipped_step_ids
-            items.append((step.weight, required, scores))
+            items.append((step.weight, required, done.mapped("total_score")))
+            for name in sections:
+                sections[name].append(
+                    (step.weight, required, done.mapped(f"{name}_score"))
+                )
+        is_open = is_open and not self.evaluation_closed
         values = dict(empty)
         for role in ("self", "manager", "skip_level", "designated"):
             scores = [r.total_score for r in submitted if r.role == role]
@@ -1194,21 +1406,54 @@ class PerfReview(models.Model):
         if peers and (len(peers) >= PEER_AGGREGATE_MIN or not anonymous):
             values["peer_score"] = evaluation.step_score(peers)
         values["evaluation_done"] = bool(ratings) and not is_open
-        final = evaluation.final_score(items) if not is_open else None
+        if is_open:
+            return values
+        force = self.evaluation_closed
+        final = evaluation.final_score(items, force=force)
+        weights = self.template_id._section_weights()
+        for name, section_items in sections.items():
+            if weights.get(name):
+                values[f"{name}_score"] = (
+                    evaluation.final_score(section_items, force=force) or 0.0
+                )
         if final is not None:
             grade = self.template_id.rating_scale_id._grade_for_score(final)
-            values.update(
-                final_score=final,
-                score_ready=True,
-                grade_id=grade.id,
-                coefficient=grade.coefficient,
-            )
+            values.update(final_score=final, score_ready=True, grade_id=grade.id)
         return values
+
+    @api.depends("grade_id", "calibrated_grade_id")
+    def _compute_final_grade(self):
+        for review in self:
+            review.final_grade_id = review.calibrated_grade_id or review.grade_id
+            review.coefficient = review.final_grade_id.coefficient
+
+    @api.depends("rating_ids.comment", "rating_ids.state", "peer_submitted_count")
+    def _compute_peer_feedback_html(self):
+        """What the peers wrote, without names, once enough of them did for
+        nobody to be recognised (anonymous peers)."""
+        for review in self:
+            peers = review.sudo().rating_ids.filtered(
+                lambda r: r.role == "peer" and r.state == "submitted" and r.comment
+            )
+            anonymous = any(peers.mapped("anonymous"))
+            if not peers or (anonymous and review.peer_submitted_count < 3):
+                review.peer_feedback_html = False
+                continue
+            review.peer_feedback_html = Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % comment
+                for comment in sorted(peers.mapped("comment"))
+            )
 
     def _recompute_scores(self):
         """Recompute the stored scores now (after a state written in bulk)."""
         self.env.add_to_compute(self._fields["final_score"], self)
-        self.flush_recordset(list(self._perf_result_fields) + ["evaluation_done"])
+        self.flush_recordset(
+            [
+                name
+                for name in (*self._perf_result_fields, "evaluation_done")
+                if self._fields[name].store
+            ]
+        )
 
     # ---------------------------------------------------------- evaluation
     def _rating_steps(self):
@@ -1641,3 +1886,194 @@ class PerfReview(models.Model):
                 body=self.env._("Review cancelled: %(reason)s", reason=reason),
                 subtype_xmlid="mail.mt_note",
             )
+
+    # ------------------------------------------------- calibration, results
+    def _close_evaluation(self):
+        """HR closes these evaluations with the ratings given so far: open
+        ratings are cancelled, missing steps give their weight to the
+        others."""
+        reviews = self.sudo().with_context(**BULK_CONTEXT)
+        ratings = reviews.rating_ids.filtered(lambda r: r.state in ("waiting", "todo"))
+        ratings._todo_activities().unlink()
+        ratings._write_state(
+            {
+                "state": "cancelled",
+                "todo_pending": False,
+                "cancel_reason": self.env._("Evaluation closed by HR"),
+            }
+        )
+        reviews._todo_activities().unlink()
+        reviews.write({"evaluation_closed": True, "todo_pending": False})
+        reviews._recompute_scores()
+
+    def _do_publish(self):
+        """Publish these reviews in one batch; each employee gets a to-do to
+        read and acknowledge their result (batched delivery)."""
+        reviews = self.sudo().with_context(**BULK_CONTEXT)
+        reviews._write_state(
+            {
+                "state": "published",
+                "published_date": fields.Datetime.now(),
+                "todo_kind": "acknowledge",
+                "todo_pending": True,
+            }
+        )
+        reviews.filtered(lambda r: not r.user_id).write({"todo_pending": False})
+
+    def _check_can_acknowledge(self):
+        for review in self:
+            review.cycle_id._check_open()
+            if review.state != "published" or review.acknowledged:
+                raise UserError(
+                    self.env._(
+                        "Only a published result not yet acknowledged can be "
+                        "acknowledged (%(review)s).",
+                        review=review.display_name,
+                    )
+                )
+            if review.user_id != self.env.user:
+                raise AccessError(
+                    self.env._("Only the employee acknowledges their result.")
+                )
+
+    def action_acknowledge(self, comment=None):
+        """The employee read their result (and may say something)."""
+        self._check_can_acknowledge()
+        self._do_acknowledge(comment)
+        return True
+
+    def action_open_acknowledge(self):
+        self.ensure_one()
+        self._check_can_acknowledge()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Acknowledge the result"),
+            "res_model": "perf.review.acknowledge",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
+
+    def _do_acknowledge(self, comment):
+        for review in self:
+            review.sudo().write(
+                {
+                    "acknowledged": True,
+                    "acknowledge_date": fields.Datetime.now(),
+                    "acknowledge_comment": comment or False,
+                }
+            )
+            review._close_todos()
+            body = (
+                self.env._("Result acknowledged: %(comment)s", comment=comment)
+                if comment
+                else self.env._("Result acknowledged.")
+            )
+            review.message_post(
+                body=body,
+                partner_ids=review.manager_user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _export_columns(self):
+        """(field, header, width, kind) of the results spreadsheet."""
+        _ = self.env._
+        return [
+            ("employee_id", _("Employee"), 24, "text"),
+            ("department_id", _("Department"), 20, "text"),
+            ("manager_id", _("Manager"), 20, "text"),
+            ("template_id", _("Template"), 20, "text"),
+            ("kpi_score", _("KPI score"), 10, "score"),
+            ("okr_score", _("OKR score"), 10, "score"),
+            ("question_score", _("Questions score"), 10, "score"),
+            ("self_score", _("Self-evaluation"), 10, "score"),
+            ("peer_score", _("Peers (aggregate)"), 10, "score"),
+            ("manager_score", _("Manager review"), 10, "score"),
+            ("skip_level_score", _("Skip-level review"), 10, "score"),
+            ("designated_score", _("Designated reviewer"), 10, "score"),
+            ("final_score", _("Final score"), 10, "score"),
+            ("grade_id", _("Proposed grade"), 10, "text"),
+            ("calibrated_grade_id", _("Calibrated grade"), 10, "text"),
+            ("final_grade_id", _("Final grade"), 10, "text"),
+            ("coefficient", _("Bonus coefficient"), 10, "number"),
+            ("calibration_note", _("Calibration note"), 30, "text"),
+            ("acknowledged", _("Acknowledged"), 12, "text"),
+        ]
+
+    def _export_results_xlsx(self, cycle):
+        """Write these reviews' results (as the current user may read them)
+        into an xlsx attached to ``cycle`` and return its download."""
+        if not self:
+            raise UserError(
+                self.env._(
+                    "You have no result to export in %(cycle)s.", cycle=cycle.name
+                )
+            )
+        columns = self._export_columns()
+        names = [name for name, _h, _w, _k in columns]
+        yes, no = self.env._("Yes"), self.env._("No")
+        rows = []
+        for values in self.read(names):
+            row = []
+            for name, _header, _width, _kind in columns:
+                value = values[name]
+                if name in ("grade_id", "calibrated_grade_id", "final_grade_id"):
+                    value = (
+                        self.env["perf.rating.grade"].sudo().browse(value[0]).code
+                        if value
+                        else ""
+                    )
+                elif isinstance(value, tuple):
+                    value = value[1]
+                elif name == "acknowledged":
+                    value = yes if value else no
+                elif value is False and self._fields[name].type != "float":
+                    value = ""
+                row.append(value)
+            rows.append(row)
+        scale = (
+            cycle.distribution_policy_id.rating_scale_id
+            or (self.sudo().template_id.rating_scale_id[:1])
+        )
+        _ = self.env._
+        content = results_xlsx.build(
+            [(header, width, kind) for _n, header, width, kind in columns],
+            rows,
+            names.index("department_id"),
+            scale.grade_ids.sorted("sequence").mapped("code"),
+            {
+                "results": _("Results"),
+                "summary": _("Summary"),
+                "department": _("Department"),
+                "total": _("Total"),
+                "average": _("Average final score"),
+                "chart": _("Final grades by department"),
+                "grade_column": names.index("final_grade_id"),
+                "score_column": names.index("final_score"),
+            },
+        )
+        filename = _("%(cycle)s results.xlsx", cycle=cycle.name)
+        if self.env.user.has_group("perf_closed_loop.group_perf_hr"):
+            # HR's export stays on the cycle, readable by HR only.
+            cycle.sudo().write(
+                {"export_file": base64.b64encode(content), "export_filename": filename}
+            )
+            url = (
+                f"/web/content/perf.cycle/{cycle.id}/export_file/"
+                f"{url_quote(filename)}?download=true"
+            )
+        else:
+            # A manager's export is theirs alone (no record: only its creator
+            # reads it).
+            attachment = self.env["ir.attachment"].create(
+                {"name": filename, "raw": content, "mimetype": XLSX_MIMETYPE}
+            )
+            url = f"/web/content/{attachment.id}?download=true"
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def action_export_xlsx(self):
+        """Export the selected reviews' results (as the user may read them)."""
+        reviews = self.filtered("score_ready")
+        cycle = reviews.cycle_id[:1] or self.cycle_id[:1]
+        return reviews._export_results_xlsx(cycle)

@@ -1,6 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PerfReviewApproval(models.Model):
@@ -13,7 +13,10 @@ class PerfReviewApproval(models.Model):
     _order = "review_id, round, sequence, id"
 
     review_id = fields.Many2one("perf.review", ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="review_id.company_id", store=True)
+    calibration_id = fields.Many2one("perf.calibration", ondelete="cascade", index=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True
+    )
     kind = fields.Selection(
         [("goal", "Goal approval"), ("hr", "HR approval")],
         required=True,
@@ -45,3 +48,10 @@ class PerfReviewApproval(models.Model):
     )
     reason = fields.Text()
     date = fields.Datetime()
+
+    @api.depends("review_id.company_id", "calibration_id.company_id")
+    def _compute_company_id(self):
+        for approval in self:
+            approval.company_id = (
+                approval.review_id.company_id or approval.calibration_id.company_id
+            )

@@ -12,6 +12,7 @@ from . import test_evaluation_performance
 from . import test_evaluation
 from . import test_evaluation_access
 from . import test_evaluation_org
+from . import test_calibration
 from . import test_demo_org
 from . import test_review_light_flow
 from . import test_tour_goals

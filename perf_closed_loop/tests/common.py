@@ -469,3 +469,179 @@ class PerfBulkCase(PerfOrgCase):
         work()
         self.env.flush_all()
         return self.env.cr.sql_log_count - start
+
+
+class PerfResultsCase(PerfOrgCase):
+    """A company-wide cycle evaluated to the end, ready for calibration.
+
+    Beside the small chart of ``PerfOrgCase``: a Support department (head
+    + 10 agents whose scores run from 95 down to 35) and a two-person Tiny
+    team under R&D (smaller than the policy's minimum group of 5: pooled
+    into R&D). Flow: the manager sets the goals, self 30 % then manager
+    70 %. Everybody else scores 75 (grade B)."""
+
+    AGENT_SCORES = [95, 85, 84, 75, 70, 65, 60, 55, 45, 35]
+    # R&D's group (5 people once its small teams are pooled): B 3, C 2.
+    RD_SCORES = {
+        "emp_employee": 60,
+        "emp_peer": 55,
+        "emp_tiny_member": 45,
+        "emp_tiny_head": 70,
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Employee = cls.env["hr.employee"]
+        Department = cls.env["hr.department"]
+        cls.user_support_head = cls._user(
+            "perf_support_head", "base.group_user,perf_closed_loop.group_perf_manager"
+        )
+        cls.emp_support_head = Employee.create(
+            {"name": "Support Lead", "user_id": cls.user_support_head.id}
+        )
+        cls.dep_support = Department.create(
+            {
+                "name": "Support",
+                "parent_id": cls.dep_company.id,
+                "manager_id": cls.emp_support_head.id,
+            }
+        )
+        # As Odoo leaves it: the head inside the department they head.
+        cls.emp_support_head.department_id = cls.dep_support
+        cls.agents = Employee.browse()
+        for index in range(len(cls.AGENT_SCORES)):
+            user = cls._user(f"perf_agent_{index}", "base.group_user")
+            cls.agents |= Employee.create(
+                {
+                    "name": f"Agent {index}",
+                    "user_id": user.id,
+                    "department_id": cls.dep_support.id,
+                }
+            )
+        cls.user_tiny_head = cls._user(
+            "perf_tiny_head", "base.group_user,perf_closed_loop.group_perf_manager"
+        )
+        cls.emp_tiny_head = Employee.create(
+            {"name": "Tiny Lead", "user_id": cls.user_tiny_head.id}
+        )
+        cls.dep_tiny = Department.create(
+            {
+                "name": "Tiny",
+                "parent_id": cls.dep_rd.id,
+                "manager_id": cls.emp_tiny_head.id,
+            }
+        )
+        cls.emp_tiny_head.department_id = cls.dep_tiny
+        cls.emp_tiny_member = Employee.create(
+            {
+                "name": "Tiny Member",
+                "user_id": cls._user("perf_tiny_member", "base.group_user").id,
+                "department_id": cls.dep_tiny.id,
+            }
+        )
+        cls.flow_results = cls.env["perf.flow"].create(
+            {
+                "name": "Manager-set, self and manager",
+                "step_ids": [
+                    Command.create(
+                        {"sequence": 1, "kind": "goal_setting", "actor": "manager"}
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 10,
+                            "kind": "self",
+                            "weight": 30,
+                            "comment_threshold": 100,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 20,
+                            "kind": "manager",
+                            "weight": 70,
+                            "can_reject": True,
+                            "comment_threshold": 100,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 30,
+                            "kind": "calibration",
+                            "actor": "department_head",
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.template_results = cls.env["perf.template"].create(
+            {
+                "name": "Results template",
+                "flow_id": cls.flow_results.id,
+                "kpi_weight": 100,
+                "kpi_line_ids": [
+                    Command.create(
+                        {"name": "Revenue", "weight": 100, "target_value": 100}
+                    )
+                ],
+            }
+        )
+        cls.cycle = cls._cycle(
+            name="2026 H2 results",
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(cls.dep_company.ids)],
+                        "template_id": cls.template_results.id,
+                    }
+                )
+            ],
+        )
+        cls.cycle.with_user(cls.user_hr).action_launch()
+        for review in cls.cycle.review_ids:
+            setter = review.manager_user_id or cls.user_hr
+            review.with_user(setter).action_submit_goals()
+        cls.cycle.with_user(cls.user_hr).action_start_execution()
+        # The CEO has nobody above: HR names the admin to rate them.
+        action = cls.cycle.with_user(cls.user_hr).action_start_evaluation()
+        wizard = cls.env["perf.cycle.evaluation"].browse(action["res_id"])
+        wizard.line_ids.filtered(lambda x: x.required).rater_id = cls.user_admin
+        wizard.with_user(cls.user_hr).action_confirm()
+        scores = dict(zip(cls.agents, cls.AGENT_SCORES, strict=True))
+        scores.update(
+            {getattr(cls, name): score for name, score in cls.RD_SCORES.items()}
+        )
+        for review in cls.cycle.review_ids:
+            score = scores.get(review.employee_id, 75)
+            for role in ("self", "manager"):
+                rating = review.rating_ids.filtered(lambda r, role=role: r.role == role)
+                cls._fill(rating, score)
+        cls._run_todo_job()
+
+    @classmethod
+    def _fill(cls, rating, score):
+        rating = rating.with_user(rating.rater_id)
+        rating.score_line_ids.write({"score": score})
+        rating.action_submit()
+
+    @classmethod
+    def _start_calibration(cls):
+        cls.cycle.with_user(cls.user_hr).with_context(
+            perf_force=True
+        ).action_start_calibration()
+        cls._run_todo_job()
+
+    def _calibration(self, department):
+        return self.cycle.sudo().calibration_ids.filtered(
+            lambda c: c.department_id == department
+        )
+
+    def _review_of(self, employee):
+        return self.cycle.sudo().review_ids.filtered(
+            lambda r: r.employee_id == employee
+        )
+
+    def _grade(self, code):
+        return self.template_results.rating_scale_id.grade_ids.filtered(
+            lambda g: g.code == code
+        )

@@ -8,6 +8,7 @@ RECORDS_FIELD = {
     "perf.review": "review_ids",
     "perf.review.rating": "rating_ids",
     "perf.review.nomination": "nomination_ids",
+    "perf.calibration": "calibration_ids",
 }
 
 
@@ -22,6 +23,7 @@ class PerfReviewReason(models.TransientModel):
     review_ids = fields.Many2many("perf.review")
     rating_ids = fields.Many2many("perf.review.rating")
     nomination_ids = fields.Many2many("perf.review.nomination")
+    calibration_ids = fields.Many2many("perf.calibration")
     action = fields.Selection(
         [
             ("reject_goals", "Reject the goals"),
@@ -30,6 +32,7 @@ class PerfReviewReason(models.TransientModel):
             ("decline_rating", "Decline to rate"),
             ("cancel_rating", "Cancel the rating"),
             ("refuse_peer", "Refuse the peer"),
+            ("reject_calibration", "Send the calibration back"),
         ],
         required=True,
     )
@@ -57,6 +60,8 @@ class PerfReviewReason(models.TransientModel):
             records, verb = self.review_ids, self.action
         elif self.action in RATING_ACTIONS:
             records, verb = self.rating_ids, self.action.removesuffix("_rating")
+        elif self.action == "reject_calibration":
+            records, verb = self.calibration_ids, "reject"
         else:
             records, verb = self.nomination_ids, "refuse"
         getattr(records, f"action_{verb}")(reason=self.reason)
