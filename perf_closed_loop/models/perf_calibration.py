@@ -538,6 +538,8 @@ class PerfCalibration(models.Model):
 
     # -------------------------------------------------------------- CRUD
     def write(self, vals):
+        if any(not key.startswith(("message_", "activity_")) for key in vals):
+            self.cycle_id._check_open()
         if "review_ids" in vals and not self.env.su:
             # The calibration screen writes the calibrated grades and notes
             # of its reviews; the reviews check who may.
@@ -556,8 +558,6 @@ class PerfCalibration(models.Model):
             vals = {k: v for k, v in vals.items() if k != "review_ids"}
             if not vals:
                 return True
-        if self.cycle_id.filtered(lambda c: c.state == "closed"):
-            self.cycle_id._check_open()
         return super().write(vals)
 
     @api.model

@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -1261,16 +1262,22 @@ class PerfCycle(models.Model):
         policy and HR responsible, and the deadlines moved forward."""
         self._check_hr()
         self.ensure_one()
-        length = self.date_end - self.date_start + timedelta(days=1)
+        start, end = self.date_start, self.date_end
+        if start.day == 1 and (end + timedelta(days=1)).day == 1:
+            # Whole months (a half-year, a quarter): the next as many months.
+            months = relativedelta(end + timedelta(days=1), start)
+            shift = relativedelta(months=months.years * 12 + months.months)
+        else:
+            shift = relativedelta(days=(end - start).days + 1)
 
         def forward(date):
-            return date + length if date else False
+            return date + shift if date else False
 
         new = self.copy(
             {
                 "name": self.env._("%(name)s (next cycle)", name=self.name),
-                "date_start": self.date_end + timedelta(days=1),
-                "date_end": self.date_end + length,
+                "date_start": start + shift,
+                "date_end": forward(end + timedelta(days=1)) - timedelta(days=1),
                 "goal_deadline": forward(self.goal_deadline),
                 "evaluation_deadline": forward(self.evaluation_deadline),
                 "calibration_deadline": forward(self.calibration_deadline),
@@ -1290,8 +1297,13 @@ class PerfCycle(models.Model):
         the cycle, a manager or head the people below them, an employee
         nothing (the same rules as the reviews)."""
         self.ensure_one()
+        mine = self.env.user.sudo().employee_ids.ids
         reviews = self.env["perf.review"].search(
-            [("cycle_id", "=", self.id), ("score_ready", "=", True)]
+            [
+                ("cycle_id", "=", self.id),
+                ("score_ready", "=", True),
+                ("employee_id", "not in", mine),
+            ]
         )
         return reviews._export_results_xlsx(self)
 

@@ -61,6 +61,7 @@ class PerfObjective(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.review_id.cycle_id._check_open()
         if not self.env.su:
             self.review_id._check_can_edit_goals()
         for command in vals.get("key_result_ids") or ():
@@ -71,6 +72,7 @@ class PerfObjective(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_locked(self):
+        self.review_id.cycle_id._check_open()
         if not self.env.su:
             self.review_id._check_can_edit_goals()
             if self.review_id.filtered("goal_change_state"):

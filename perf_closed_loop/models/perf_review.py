@@ -439,6 +439,10 @@ class PerfReview(models.Model):
             )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        self.cycle_id._check_open()
+
     def _write_calibration(self, vals):
         """The calibrated grade and its note: by the group's calibrator or
         HR while the group may change; a grade other than the proposed one
@@ -2010,9 +2014,13 @@ class PerfReview(models.Model):
                     "You have no result to export in %(cycle)s.", cycle=cycle.name
                 )
             )
+        # In the exporter's language, whatever the caller's context.
+        self = self.with_context(lang=self.env.user.lang or self.env.lang)
         columns = self._export_columns()
         names = [name for name, _h, _w, _k in columns]
         yes, no = self.env._("Yes"), self.env._("No")
+        # Short department names (the sheets are named after them).
+        departments = {d.id: d.name for d in self.sudo().department_id}
         rows = []
         for values in self.read(names):
             row = []
@@ -2024,6 +2032,8 @@ class PerfReview(models.Model):
                         if value
                         else ""
                     )
+                elif name == "department_id" and value:
+                    value = departments[value[0]]
                 elif isinstance(value, tuple):
                     value = value[1]
                 elif name == "acknowledged":
@@ -2073,7 +2083,9 @@ class PerfReview(models.Model):
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
 
     def action_export_xlsx(self):
-        """Export the selected reviews' results (as the user may read them)."""
-        reviews = self.filtered("score_ready")
+        """Export the selected reviews' results (as the user may read them;
+        never one's own)."""
+        mine = self.env.user.sudo().employee_ids
+        reviews = self.filtered(lambda r: r.score_ready and r.employee_id not in mine)
         cycle = reviews.cycle_id[:1] or self.cycle_id[:1]
         return reviews._export_results_xlsx(cycle)

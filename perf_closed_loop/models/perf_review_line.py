@@ -125,6 +125,7 @@ class PerfReviewLine(models.Model):
         return lines
 
     def write(self, vals):
+        self.review_id.cycle_id._check_open()
         if not self.env.su:
             illegal = set(vals) - GOAL_FIELDS
             if illegal:
@@ -147,6 +148,7 @@ class PerfReviewLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_locked(self):
+        self.review_id.cycle_id._check_open()
         if not self.env.su:
             self.review_id._check_can_edit_goals()
             if self.filtered(lambda line: line.origin == "template"):

@@ -263,6 +263,8 @@ class PerfReviewRating(models.Model):
         )
 
     def write(self, vals):
+        if any(not key.startswith(("message_", "activity_")) for key in vals):
+            self.cycle_id._check_open()
         if "state" not in vals and not self.env.su:
             illegal = set(vals) - RATER_WRITE_FIELDS
             if illegal:

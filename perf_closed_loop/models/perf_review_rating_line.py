@@ -134,6 +134,7 @@ class PerfReviewRatingLine(models.Model):
 
     # -------------------------------------------------------------- CRUD
     def write(self, vals):
+        self.rating_id.cycle_id._check_open()
         if not self.env.su:
             if set(vals) - RATER_FIELDS:
                 raise AccessError(

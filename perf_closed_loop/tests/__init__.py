@@ -13,6 +13,7 @@ from . import test_evaluation
 from . import test_evaluation_access
 from . import test_evaluation_org
 from . import test_calibration
+from . import test_publication
 from . import test_demo_org
 from . import test_review_light_flow
 from . import test_tour_goals
