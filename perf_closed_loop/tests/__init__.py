@@ -19,3 +19,4 @@ from . import test_review_light_flow
 from . import test_tour_goals
 from . import test_tour_config
 from . import test_tour_evaluation
+from . import test_tour_calibration
