@@ -483,11 +483,14 @@ class PerfReviewRating(models.Model):
         if problem.kind == "missing":
             return _("“%(line)s” has no score.", line=problem.line)
         if problem.kind == "out_of_range":
+            # 100.0 reads as 100 (formatted outside the call: the term
+            # extractor evaluates keyword values that are strings).
+            low, high = (format(bound, "g") for bound in problem.detail)
             return _(
                 "“%(line)s”: the score must be between %(low)s and %(high)s.",
                 line=problem.line,
-                low=f"{problem.detail[0]:g}",
-                high=f"{problem.detail[1]:g}",
+                low=low,
+                high=high,
             )
         return _(
             "“%(line)s”: explain this score in a comment (it differs from the "
