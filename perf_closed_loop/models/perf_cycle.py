@@ -1041,9 +1041,20 @@ class PerfCycle(models.Model):
         )
         stragglers = reviews.filtered(lambda r: r.state != "execution")
         missing = []
+        _ = self.env._
         for review in reviews:
             for step in review.flow_id._rating_steps():
                 if step.kind == "peer":
+                    if not review._active_nominations():
+                        missing.append(
+                            (
+                                review,
+                                step,
+                                _("no peers nominated: the step is skipped")
+                                if step.optional
+                                else _("no peers nominated yet: they are asked now"),
+                            )
+                        )
                     continue
                 user, why = review._step_rater(step)
                 if not user:

@@ -1539,7 +1539,12 @@ class PerfReview(models.Model):
                 ]
                 review.peer_state = review._peer_state_now()
                 if review.peer_state == "to_nominate":
-                    to_nominate |= review
+                    if step.optional and not review._active_nominations():
+                        # Nobody to give it: its weight goes to the others.
+                        review.peer_state = "skipped"
+                        skipped.setdefault(review, []).append(step.id)
+                    else:
+                        to_nominate |= review
         ratings = self.env["perf.review.rating"].sudo().create(vals_list)
         for rating in ratings.filtered("nomination_id"):
             rating.nomination_id.rating_id = rating

@@ -116,10 +116,18 @@ class TestEvaluation(PerfEvalCase):
         self._start_evaluation()
         self_rating = self._rating("self")
         self._give(self_rating, self.user_employee, {"Teamwork": 90})
-        # No peers nominated: the peer step waits; the manager may not act
-        # until it is done, but may already send the self rating back.
+        # No peers nominated before the start: the optional peer step is
+        # skipped (its weight goes to the others) and the manager's turn
+        # comes.
+        self.assertEqual(self.review.peer_state, "skipped")
+        self.assertIn(
+            self._rating("self").step_id.flow_id.step_ids.filtered(
+                lambda s: s.kind == "peer"
+            ),
+            self.review.skipped_step_ids,
+        )
         manager_rating = self._rating("manager")
-        self.assertEqual(manager_rating.state, "waiting")
+        self.assertEqual(manager_rating.state, "todo")
         self.assertTrue(self_rating.with_user(self.user_manager).can_reject)
         self.assertFalse(self_rating.with_user(self.user_peer).can_reject)
         with self.assertRefused(UserError, "own rating"):
@@ -134,6 +142,7 @@ class TestEvaluation(PerfEvalCase):
             }
         ).action_confirm()
         self.assertEqual(self_rating.state, "todo")
+        self.assertEqual(manager_rating.state, "waiting")
         self.assertEqual(self_rating.send_back_reason, "Teamwork is too generous")
         # The previous scores are the starting point.
         teamwork = self_rating.score_line_ids.filtered(lambda x: x.name == "Teamwork")
@@ -284,7 +293,7 @@ class TestEvaluation(PerfEvalCase):
             rating.write({"rater_id": self.user_peer.id})
         # Somebody else cannot score an open rating either.
         manager = self._rating("manager")
-        self.assertEqual(manager.state, "waiting")
+        self.assertEqual(manager.state, "todo")
         with self.assertRaises(AccessError):
             manager.with_user(self.user_employee).score_line_ids[:1].write(
                 {"score": 100}

@@ -150,6 +150,10 @@ class TestEvaluationStart(PerfOrgCase):
         self.assertIn("nobody above them", ceo_manager.reason)
         # Skip-level is optional: skipped, its weight shared.
         self.assertFalse(missing[(self.emp_ceo, "skip_level")].required)
+        # Peers nobody nominated: the optional step is skipped too.
+        peers = missing[(self.emp_employee, "peer")]
+        self.assertFalse(peers.required)
+        self.assertIn("no peers nominated", peers.reason)
         self.assertFalse(missing[(self.emp_rd_head, "skip_level")].required)
         self.assertEqual(wizard.blocking_count, 1)
         with self.assertRefused(UserError, "CEO"):
@@ -175,16 +179,19 @@ class TestEvaluationStart(PerfOrgCase):
             ceo.rating_ids.filtered(lambda r: r.role == "manager").rater_id,
             self.user_admin,
         )
-        self.assertEqual(ceo.skipped_step_ids.mapped("kind"), ["skip_level"])
+        self.assertEqual(
+            sorted(ceo.skipped_step_ids.mapped("kind")), ["peer", "skip_level"]
+        )
         head = self._review(self.cycle, self.emp_rd_head)
-        self.assertEqual(head.skipped_step_ids.mapped("kind"), ["skip_level"])
+        self.assertEqual(
+            sorted(head.skipped_step_ids.mapped("kind")), ["peer", "skip_level"]
+        )
         self.assertEqual(sorted(head.rating_ids.mapped("role")), ["manager", "self"])
-        # The flow's peers come from nominations: the employee is asked.
+        # Nobody nominated peers: the optional peer step is skipped.
         employee = self._review(self.cycle, self.emp_employee)
-        self.assertEqual(employee.peer_state, "to_nominate")
+        self.assertEqual(employee.peer_state, "skipped")
+        self.assertIn("peer", employee.skipped_step_ids.mapped("kind"))
         self._run_todo_job()
-        summaries = employee.activity_ids.mapped("summary")
-        self.assertTrue(any("Nominate 2 to 5 peers" in s for s in summaries))
         self.assertIn("Evaluation started", self.cycle.message_ids[0].body)
 
     def test_left_out_review_stays_and_background_job_reports_progress(self):

@@ -79,7 +79,8 @@ class PerfCycleEvaluation(models.TransientModel):
                 "kind": "no_rater",
                 "review_id": review.id,
                 "step_id": step.id,
-                "required": not step.optional,
+                # Peers are nominated, not named by HR: never blocking.
+                "required": not step.optional and step.kind != "peer",
                 "reason": why,
             }
             for review, step, why in missing
