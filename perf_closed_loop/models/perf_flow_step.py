@@ -124,6 +124,12 @@ class PerfFlowStep(models.Model):
     ]
 
     @api.depends("kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for step in self:
+            step.display_name = kinds.get(step.kind, "")
+
+    @api.depends("kind")
     def _compute_actor(self):
         for step in self:
             allowed = flow_rules.ALLOWED_ACTORS.get(step.kind, ())

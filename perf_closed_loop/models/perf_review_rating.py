@@ -246,7 +246,7 @@ class PerfReviewRating(models.Model):
     @api.constrains("rater_id", "role", "review_id")
     def _check_not_own(self):
         for rating in self:
-            own = rating.review_id.user_id
+            own = rating.sudo().review_id.user_id
             if rating.role != "self" and own and rating.rater_id == own:
                 raise ValidationError(
                     self.env._(
@@ -294,7 +294,9 @@ class PerfReviewRating(models.Model):
                         rater=rating.sudo().rater_id.name,
                     )
                 )
-            if rating.state != "todo" or rating.review_id.state != "evaluation":
+            # The rater may not read the review (a peer): its phase is
+            # read as superuser.
+            if rating.state != "todo" or rating.sudo().review_id.state != "evaluation":
                 raise UserError(
                     self.env._(
                         "The rating %(rating)s is not open: its scores cannot "
@@ -309,7 +311,8 @@ class PerfReviewRating(models.Model):
 
     def _check_can_reject(self):
         for rating in self:
-            if rating.state != "submitted" or rating.review_id.state != "evaluation":
+            review = rating.sudo().review_id
+            if rating.state != "submitted" or review.state != "evaluation":
                 raise UserError(
                     self.env._(
                         "Only a submitted rating of a review in evaluation can be "
@@ -319,13 +322,13 @@ class PerfReviewRating(models.Model):
                 )
             if rating.rater_id == self.env.user:
                 raise UserError(self.env._("Nobody sends back their own rating."))
-            if rating.review_id.user_id == self.env.user:
+            if review.user_id == self.env.user:
                 raise AccessError(
                     self.env._("Nobody sends back a rating of their own review.")
                 )
             if rating._is_hr():
                 continue
-            later = rating.review_id.sudo().rating_ids.filtered(
+            later = review.rating_ids.filtered(
                 lambda r, rating=rating: (
                     r.rater_id == self.env.user
                     and r.step_id.can_reject
@@ -366,7 +369,7 @@ class PerfReviewRating(models.Model):
                         rating=rating.display_name,
                     )
                 )
-            if rating.review_id.user_id == self.env.user:
+            if rating.sudo().review_id.user_id == self.env.user:
                 raise AccessError(
                     self.env._("Nobody reassigns a rating of their own review.")
                 )
@@ -501,14 +504,14 @@ class PerfReviewRating(models.Model):
 
     def _do_submit(self):
         now = fields.Datetime.now()
-        for rating in self:
+        for rating in self.sudo():
             rating._write_state({"state": "submitted", "submitted_date": now})
             rating._log_event("submitted")
             rating._close_todos()
-        self.review_id._evaluation_advance(now=True)
+        self.sudo().review_id._evaluation_advance(now=True)
 
     def _do_reject(self, reason):
-        for rating in self:
+        for rating in self.sudo():
             rating._write_state(
                 {
                     "state": "todo",
@@ -546,28 +549,28 @@ class PerfReviewRating(models.Model):
                 ),
                 rating.deadline,
             )
-        self.review_id._recompute_scores()
+        self.sudo().review_id._recompute_scores()
 
     def _do_decline(self, reason):
-        for rating in self:
+        for rating in self.sudo():
             rating._write_state({"state": "rejected", "decline_reason": reason})
             rating._log_event("declined", reason)
             rating._close_todos()
             rating.nomination_id._declined(reason)
-        self.review_id._evaluation_advance(now=True)
+        self.sudo().review_id._evaluation_advance(now=True)
 
     def _do_cancel(self, reason):
-        for rating in self:
+        for rating in self.sudo():
             rating._write_state(
                 {"state": "cancelled", "cancel_reason": reason, "todo_pending": False}
             )
             rating._log_event("cancelled", reason)
             rating._todo_activities().unlink()
             rating.nomination_id.sudo().write({"state": "cancelled"})
-        self.review_id._evaluation_advance(now=True)
+        self.sudo().review_id._evaluation_advance(now=True)
 
     def _do_reassign(self, user, reason):
-        for rating in self:
+        for rating in self.sudo():
             if user == rating.review_id.user_id and rating.role != "self":
                 raise UserError(
                     self.env._(
@@ -590,12 +593,12 @@ class PerfReviewRating(models.Model):
             rating._write_state(values)
             rating._log_event("reassigned", reason, previous=previous)
             rating._move_todos(user)
-        self.review_id._evaluation_advance(now=True)
+        self.sudo().review_id._evaluation_advance(now=True)
 
     def _hand_to_hr(self, reason):
         """Nobody can give these ratings any more: HR gets them, with a to-do
         to give each to somebody else."""
-        for rating in self:
+        for rating in self.sudo():
             hr = rating.review_id._hr_fallback_user()
             if not hr:
                 continue

@@ -620,6 +620,7 @@ class PerfResultsCase(PerfOrgCase):
 
     @classmethod
     def _fill(cls, rating, score):
+        cls.env.invalidate_all()
         rating = rating.with_user(rating.rater_id)
         rating.score_line_ids.write({"score": score})
         rating.action_submit()
