@@ -240,3 +240,68 @@ class TestCalibration(PerfResultsCase):
         calibrated = self.support.review_ids.filtered("calibrated_grade_id")
         self.assertEqual(len(calibrated), 3)
         self.assertEqual(calibrated.calibrated_grade_id.code, "B")
+
+
+@tagged("post_install", "-at_install")
+class TestCalibrationStart(PerfResultsCase):
+    """The preview of the start of the calibration: reviews still waiting
+    for ratings, HR's choice of calibrators and groups."""
+
+    def _preview(self):
+        action = self.cycle.with_user(self.user_hr).action_start_calibration()
+        return self.env["perf.cycle.calibration"].browse(action["res_id"])
+
+    def test_waiting_reviews_close_with_the_ratings_given(self):
+        # HR sends Agent 9's manager rating back: their evaluation is open.
+        last = self._review_of(self.agents[9])
+        manager = last.rating_ids.filtered(lambda r: r.role == "manager")
+        manager.with_user(self.user_hr).action_reject(reason="Recheck")
+        wizard = self._preview()
+        self.assertEqual(wizard.waiting_count, 1)
+        with self.assertRefused(UserError, "still wait for ratings"):
+            wizard.with_user(self.user_hr).action_confirm()
+        wizard.line_ids.filtered(lambda x: x.kind == "incomplete").decision = "close"
+        wizard.with_user(self.user_hr).action_confirm()
+        self.assertEqual(manager.state, "cancelled")
+        self.assertTrue(last.evaluation_closed)
+        # Only the self rating is left: the final score is its score.
+        self.assertEqual(last.final_score, last.self_score)
+        self.assertEqual(last.state, "calibration")
+
+    def test_hr_chooses_calibrators_and_merges_groups(self):
+        wizard = self._preview()
+        lines = {line.department_id: line for line in wizard.group_line_ids}
+        lines[self.dep_support].calibrator_id = self.user_admin
+        lines[self.dep_rd].merge_into_id = lines[self.env["hr.department"]]
+        wizard.with_user(self.user_hr).action_confirm()
+        calibrations = self.cycle.sudo().calibration_ids
+        self.assertEqual(len(calibrations), 2)
+        support = calibrations.filtered(lambda c: c.department_id == self.dep_support)
+        self.assertEqual(support.calibrator_id, self.user_admin)
+        top = calibrations - support
+        self.assertIn(self.emp_tiny_member, top.review_ids.employee_id)
+        self.assertIn(self.emp_ceo, top.review_ids.employee_id)
+
+    def test_left_out_people_make_a_team_small_enough_to_pool(self):
+        # Evaluations of six agents reopened and left out: Support keeps four
+        # people, fewer than the policy's five, and is pooled upwards.
+        for agent in self.agents[:6]:
+            rating = self._review_of(agent).rating_ids.filtered(
+                lambda r: r.role == "manager"
+            )
+            rating.with_user(self.user_hr).action_reject(reason="Recheck")
+        wizard = self._preview()
+        incomplete = wizard.line_ids.filtered(lambda x: x.kind == "incomplete")
+        self.assertEqual(len(incomplete), 6)
+        incomplete.decision = "leave_out"
+        wizard.with_user(self.user_hr).action_confirm()
+        calibrations = self.cycle.sudo().calibration_ids
+        self.assertNotIn(self.dep_support, calibrations.department_id)
+        # Into the company's group, which now has 3 + 4 people and stays.
+        company = calibrations.filtered(lambda c: c.department_id == self.dep_company)
+        self.assertEqual(company.calibrator_id, self.user_ceo)
+        self.assertIn(self.agents[9], company.review_ids.employee_id)
+        self.assertIn(self.dep_support, company.pooled_department_ids)
+        self.assertEqual(
+            set(self._review_of(self.agents[0]).mapped("state")), {"evaluation"}
+        )

@@ -76,6 +76,7 @@ class PerfCycleCalibration(models.TransientModel):
                 "pooled_department_ids": [(6, 0, sorted(groups[root].pooled_from))],
                 "group_review_ids": [(6, 0, sorted(groups[root].reviews))],
                 "calibrator_id": calibrators[root].id,
+                "proposed_calibrator_id": calibrators[root].id,
             }
             for index, root in enumerate(roots)
         ]
@@ -100,31 +101,49 @@ class PerfCycleCalibration(models.TransientModel):
             )
         leave_out = incomplete.filtered(lambda x: x.decision == "leave_out").review_id
         close = incomplete.filtered(lambda x: x.decision == "close").review_id
-        groups, calibrators = {}, {}
-        group_lines = self.line_ids.filtered(lambda x: x.kind == "group")
-        for line in group_lines.filtered(lambda x: not x.merge_into_id):
-            key = line.department_id.id or None
-            merged = group_lines.filtered(lambda x, line=line: x.merge_into_id == line)
-            reviews = (line.group_review_ids | merged.group_review_ids) - leave_out
-            if not reviews:
+        # The groups of the reviews really calibrated (a team whose people
+        # were left out may now be small enough to pool), with HR's choices.
+        reviews = (
+            cycle.review_ids.sudo().filtered(lambda r: r.state == "evaluation")
+            - leave_out
+        )
+        planned, calibrators = cycle._calibration_plan(reviews)
+        groups = {root: set(group.reviews) for root, group in planned.items()}
+        departments = {root: set(group.departments) for root, group in planned.items()}
+        pooled = {root: list(group.pooled_from) for root, group in planned.items()}
+        for line in self.line_ids.filtered(lambda x: x.kind == "group"):
+            root = line.department_id.id or None
+            if root not in groups:
                 continue
-            owners = reviews.sudo().user_id
-            if line.calibrator_id in owners:
+            if line.calibrator_id and line.calibrator_id != line.proposed_calibrator_id:
+                calibrators[root] = line.calibrator_id
+            target = line.merge_into_id.department_id.id or None
+            if line.merge_into_id and target in groups and target != root:
+                groups[target] |= groups.pop(root)
+                departments[target] |= departments.pop(root)
+                pooled[target] += [root, *pooled.pop(root)]
+                calibrators.pop(root, None)
+        for root, ids in groups.items():
+            owners = self.env["perf.review"].sudo().browse(ids).user_id
+            if calibrators[root] in owners:
                 raise UserError(
                     self.env._(
                         "%(user)s cannot calibrate %(group)s: their own review is in "
                         "it.",
-                        user=line.calibrator_id.name,
-                        group=line.department_id.name or self.env._("the top group"),
+                        user=calibrators[root].name,
+                        group=self.env["hr.department"].browse(root).name
+                        or self.env._("the top group"),
                     )
                 )
-            groups[key] = calibration_rules.Group(
-                key,
-                frozenset((line.department_ids | merged.department_ids).ids),
-                frozenset(reviews.ids),
-                tuple((line.pooled_department_ids | merged.department_id).ids),
+        groups = {
+            root: calibration_rules.Group(
+                root,
+                frozenset(departments[root]),
+                frozenset(ids),
+                tuple(r for r in pooled[root] if r),
             )
-            calibrators[key] = line.calibrator_id
+            for root, ids in groups.items()
+        }
         cycle._do_start_calibration(
             groups, calibrators, close=close, leave_out=leave_out
         )

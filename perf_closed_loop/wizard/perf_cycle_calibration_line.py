@@ -46,6 +46,7 @@ class PerfCycleCalibrationLine(models.TransientModel):
     calibrator_id = fields.Many2one(
         "res.users", string="Calibrated by", domain="[('share', '=', False)]"
     )
+    proposed_calibrator_id = fields.Many2one("res.users", readonly=True)
     merge_into_id = fields.Many2one(
         "perf.cycle.calibration.line",
         string="Calibrate with",
