@@ -1275,11 +1275,14 @@ class PerfReview(models.Model):
         "final_grade_id",
     )
 
-    _perf_internal_fields = ("calibration_note",)
+    # Never shown to the employee, even once published: how the final grade
+    # came about (proposed, calibrated, why) stays between the managers.
+    _perf_internal_fields = ("calibration_note", "grade_id", "calibrated_grade_id")
 
     def _perf_result_visible_domain(self, internal=False):
         """The employee sees their own results once published (never the
-        internal fields: the calibration note); anybody else who reads a
+        internal fields: the proposed and calibrated grades, the calibration
+        note); anybody else who reads a
         review sees them only from above it (manager, skip-level manager,
         department head, calibrator, or an HR officer for every review but
         their own)."""

@@ -540,9 +540,12 @@ class PerfReviewRating(models.Model):
                 partner_ids=rater.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
+            env = rating._env_for(rater)
             rating._schedule_todo(
                 rater,
-                rating._env_for(rater)._(
+                env._("Your self-evaluation was sent back: %(reason)s", reason=reason)
+                if rating.role == "self"
+                else env._(
                     "Your rating of %(employee)s was sent back: %(reason)s",
                     employee=rating.employee_id.name,
                     reason=reason,

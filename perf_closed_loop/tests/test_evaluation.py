@@ -148,7 +148,7 @@ class TestEvaluation(PerfEvalCase):
         teamwork = self_rating.score_line_ids.filtered(lambda x: x.name == "Teamwork")
         self.assertEqual(teamwork.score, 90)
         self.assertEqual(self_rating.activity_ids.user_id, self.user_employee)
-        self.assertIn("sent back", self_rating.activity_ids.summary)
+        self.assertIn("self-evaluation was sent back", self_rating.activity_ids.summary)
         # The employee lowers it and resubmits.
         self._give(self_rating, self.user_employee, {"Teamwork": 75})
         events = self_rating.event_ids.sorted("id")

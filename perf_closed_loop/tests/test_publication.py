@@ -119,7 +119,14 @@ class TestPublication(PerfResultsCase):
 
     def test_what_each_role_reads_before_and_after_publication(self):
         review = self.agent_review
-        fields = ["final_score", "final_grade_id", "coefficient", "calibration_note"]
+        fields = [
+            "final_score",
+            "final_grade_id",
+            "coefficient",
+            "calibration_note",
+            "grade_id",
+            "calibrated_grade_id",
+        ]
         own = review.with_user(self.agent_user)
         self.assertFalse(any(own.read(fields)[0][f] for f in fields))
         manager_rating = review.rating_ids.filtered(lambda r: r.role == "manager")
@@ -133,8 +140,11 @@ class TestPublication(PerfResultsCase):
         self.assertEqual(values["final_score"], 95)
         self.assertEqual(values["final_grade_id"][0], self._grade("A").id)
         self.assertEqual(values["coefficient"], 1.2)
-        # Never the calibration note, nor the grade changes.
+        # Never how it came about: proposed or calibrated grade, the note,
+        # the grade changes.
         self.assertFalse(values["calibration_note"])
+        self.assertFalse(values["grade_id"])
+        self.assertFalse(values["calibrated_grade_id"])
         self.assertFalse(
             self.env["perf.review.grade.change"]
             .with_user(self.agent_user)
