@@ -113,6 +113,9 @@ class PerfTodoMixin(models.AbstractModel):
         """Create the pending to-dos of these records in one batch."""
         activity_type = self.env.ref(TODO_TYPE)
         model_id = self.env["ir.model"]._get_id(self._name)
+        # Each activity names its record: their names are read at once here,
+        # not one by one when the activities are created.
+        self.mapped("display_name")
         vals_list = []
         follow = []
         for record in self:

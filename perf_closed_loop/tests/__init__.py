@@ -9,6 +9,7 @@ from . import test_review_flow
 from . import test_review_access
 from . import test_launch_performance
 from . import test_evaluation_performance
+from . import test_calibration_performance
 from . import test_evaluation
 from . import test_evaluation_access
 from . import test_evaluation_org
