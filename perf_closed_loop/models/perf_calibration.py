@@ -288,6 +288,8 @@ class PerfCalibration(models.Model):
         )
 
     def _check_can_edit(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for calibration in self:
             calibration.cycle_id._check_open()
             if calibration._holds_own_review():
@@ -321,6 +323,8 @@ class PerfCalibration(models.Model):
                 )
 
     def _check_can_submit(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for calibration in self:
             if calibration.state not in EDITABLE_STATES:
                 raise UserError(
@@ -332,6 +336,8 @@ class PerfCalibration(models.Model):
             calibration._check_can_edit()
 
     def _check_can_approve(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         if not self._is_hr():
             raise AccessError(self.env._("Only HR approves a calibration."))
         for calibration in self:

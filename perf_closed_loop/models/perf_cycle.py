@@ -393,6 +393,8 @@ class PerfCycle(models.Model):
 
     # ------------------------------------------------------------ guards
     def _check_hr(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
             raise AccessError(self.env._("Only HR officers run review cycles."))
 

@@ -497,6 +497,8 @@ class PerfReview(models.Model):
         return result
 
     def _check_can_calibrate(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             if review.state != "calibration" or not review.calibration_id:
                 raise UserError(
@@ -546,6 +548,8 @@ class PerfReview(models.Model):
 
     # ------------------------------------------------------------ guards
     def _check_can_edit_goals(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             editing = review.state == "goal_setting" or (
                 review.state == "goal_approval"
@@ -577,6 +581,8 @@ class PerfReview(models.Model):
         self._check_can_edit_goals()
 
     def _check_can_approve_goals(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             approval = review._current_approval()
             if not approval:
@@ -601,6 +607,8 @@ class PerfReview(models.Model):
         self._check_can_approve_goals()
 
     def _check_can_request_goal_change(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             if review.state != "execution":
                 raise UserError(
@@ -615,6 +623,8 @@ class PerfReview(models.Model):
                 )
 
     def _check_can_checkin(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             if review.state != "execution":
                 raise UserError(
@@ -1650,6 +1660,8 @@ class PerfReview(models.Model):
         return "to_nominate"
 
     def _check_can_nominate_peers(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             step = review._peer_step()
             if not step:
@@ -1685,6 +1697,8 @@ class PerfReview(models.Model):
                 )
 
     def _check_can_approve_peers(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             if not review.nomination_ids.filtered(lambda n: n.state == "proposed"):
                 raise UserError(
@@ -1933,6 +1947,8 @@ class PerfReview(models.Model):
         reviews.filtered(lambda r: not r.user_id).write({"todo_pending": False})
 
     def _check_can_acknowledge(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for review in self:
             review.cycle_id._check_open()
             if review.state != "published" or review.acknowledged:

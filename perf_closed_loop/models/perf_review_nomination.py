@@ -58,6 +58,7 @@ class PerfReviewNomination(models.Model):
         """The manager refuses a proposed peer; the employee names another."""
         if not reason:
             return self.env["perf.review.reason"]._ask(self, "refuse_peer")
+        self.check_access("read")
         for nomination in self:
             if nomination.state != "proposed":
                 raise UserError(

@@ -286,6 +286,8 @@ class PerfReviewRating(models.Model):
         return self.env.user.has_group("perf_closed_loop.group_perf_hr")
 
     def _check_can_edit(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for rating in self:
             if rating.rater_id != self.env.user:
                 raise AccessError(
@@ -310,6 +312,8 @@ class PerfReviewRating(models.Model):
         self._check_can_edit()
 
     def _check_can_reject(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for rating in self:
             review = rating.sudo().review_id
             if rating.state != "submitted" or review.state != "evaluation":
@@ -346,6 +350,8 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_decline(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for rating in self:
             if rating.role != "peer" or rating.state not in OPEN:
                 raise UserError(self.env._("Only an open peer rating can be declined."))
@@ -355,6 +361,8 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_reassign(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for rating in self:
             if not rating._is_hr():
                 raise AccessError(
@@ -375,6 +383,8 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_cancel(self):
+        # Records one may not read are out of reach of the buttons too.
+        self.check_access("read")
         for rating in self:
             if not rating._is_hr():
                 raise AccessError(self.env._("Only HR cancels a rating."))
