@@ -22,3 +22,4 @@ from . import test_tour_config
 from . import test_tour_evaluation
 from . import test_tour_calibration
 from . import test_security_matrix
+from . import test_hostile_input

@@ -114,6 +114,22 @@ MATRIX = {
         "set its calibrated grade with a note",
         _roles(("head", "hr", "admin"), {"calibration"}),
     ),
+    "review.read_approvals": ("read its goal approvals", _roles(READERS, ALL)),
+    # To-dos exist while goals are set or approved and once published.
+    "review.read_activities": (
+        "see its to-dos",
+        _roles(READERS, {"goal_setting", "goal_approval", "published"}),
+    ),
+    # Chatter and to-dos stay open on a closed cycle (they are not its data).
+    "review.activity_schedule": ("schedule a to-do on it", _roles(READERS, ALL)),
+    "review.create_objective": (
+        "add an objective",
+        _roles(("employee", "manager", "hr", "admin"), {"goal_setting"}),
+    ),
+    "review.create_checkin": (
+        "record a check-in",
+        _roles(("employee", "manager", "hr", "admin"), {"execution"}),
+    ),
     "review.create": ("create a review", {}),
     "review.unlink": ("delete it", {}),
     "review.copy": ("copy it", {}),
@@ -179,6 +195,14 @@ MATRIX = {
         _roles(("manager", "hr", "admin"), {"evaluation"}),
     ),
     "rating.write_state": ("write a rating's state", {}),
+    "rating.create": ("create a rating", {}),
+    "rating.unlink": ("delete a rating", {}),
+    "rating.copy": ("copy a rating", {}),
+    "rating.export_peer": (
+        "export the peer's rating (export_data)",
+        {**_roles(("hr", "admin"), RATED), "peer": RATED},
+    ),
+    "rating.create_score_line": ("add a score line to a rating", {}),
     "nomination.read": (
         "read the peer nominations",
         {
@@ -199,9 +223,16 @@ MATRIX = {
         _roles(("head", "hr", "admin"), {"calibration"}),
     ),
     "calibration.write_state": ("write the calibration's state", {}),
+    "calibration.unlink": ("delete the calibration", {}),
     # -- the cycle
     "cycle.read": ("read the cycle", _roles(INTERNAL, ALL)),
     "cycle.action_publish": ("publish the results", {}),
+    "cycle.action_launch": ("launch the cycle again", {}),
+    "config.write_template": (
+        "change the review template",
+        _roles(("admin",), ALL),
+    ),
+    "config.write_flow": ("change the review flow", _roles(("admin",), ALL)),
     "cycle.read_export": (
         "download HR's last export of the cycle",
         _roles(("hr", "admin"), PUBLIC),
