@@ -221,3 +221,22 @@ def test_zh_cn_translation_is_complete():
             assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
                 PLACEHOLDER.findall(entry.msgstr)
             ), f"placeholders differ: {entry.msgid!r} -> {entry.msgstr!r}"
+
+
+# ------------------------------------------------------------ security matrix
+def test_readme_shows_the_security_matrix_of_the_code():
+    """The README's table is the one the Odoo test runs (regenerate it with
+    ``security_matrix.markdown_summary()``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "security_matrix", ADDON / "tests" / "security_matrix.py"
+    )
+    matrix = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(matrix)
+    readme = (ADDON.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- security-matrix:start -->") + len(
+        "<!-- security-matrix:start -->"
+    )
+    end = readme.index("<!-- security-matrix:end -->")
+    assert readme[start:end].strip() == matrix.markdown_summary().strip()
