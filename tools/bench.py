@@ -1,23 +1,45 @@
 #!/usr/bin/env python3
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Launch benchmark: employees, seconds and queries of a cycle launch.
+"""Benchmark of the company-wide phases: min / median seconds, queries.
 
-For each size (default 1,000 and 10,000 employees in 100 departments, a
-template with 8 KPI lines) it builds a fresh database with the add-on, creates
-the org chart (users by SQL, employees in one batch; not timed), then times:
+For each size (default 1,000 and 10,000 employees in 100 departments) it
+builds a database with the add-on, the org chart (users by SQL, employees in
+one batch), a flow (goal setting, goal approval by the manager, self 20 % and
+two peers 20 % nominated by the manager at sequence 10, manager 60 % at
+sequence 20), a template with 8 KPI lines and a draft cycle (none of it
+timed). Each run works on its own copy of that database (``odoo db
+duplicate``), so runs are independent, and times, as the cron runner runs
+the background jobs (one committed batch per call):
 
-* the launch: ``action_launch`` and the background job's batches, run as the
-  cron runner runs them, until every review and line exists;
-* the to-dos: the to-do job's batches until every to-do is delivered.
+1. launch: ``action_launch`` (by an HR officer), then the job's batches;
+2. launch to-dos: ``_cron_deliver_todos`` until no to-do is pending;
+3. start of the evaluation: two approved peers per review and every review
+   in execution (set up in bulk, untimed), then ``_do_start_evaluation``
+   (by the HR officer) and the job's batches;
+4. evaluation to-dos: ``_cron_deliver_todos`` until none is pending;
+5. final-score recompute: every rating submitted with scores (in bulk,
+   untimed), then ``_recompute_scores`` of all the cycle's reviews.
 
-It prints one line per size. Needs Odoo 18.0 (ODOO_HOME or importable) and
-PostgreSQL, like the Odoo test tier:
+It prints one Markdown table (min and median seconds over the runs, the
+median CPU seconds of the Odoo process, queries, batches and the seconds of
+the first / last / slowest batch), the counts that show the work was done,
+and a line describing the machine. Needs Odoo
+18.0 (ODOO_HOME or importable) and PostgreSQL, like the Odoo test tier;
+runs in ``.venv`` like the other tools (``PERF_NO_VENV=1``: this Python):
 
-    ODOO_HOME=/path/to/odoo python3 tools/bench_launch.py [--sizes 1000 10000]
+    python3 tools/bench.py [--sizes 1000 10000] [--runs 3] [--rev HEAD]
+
+``--rev`` benchmarks the add-on as committed in that revision (exported
+under ``.bench/``) instead of the working tree.
 """
 
 import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -25,24 +47,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env  # noqa: E402
+import setup_env  # noqa: E402
 
-SCRIPT = r'''
-import time
+REPO = odoo_env.REPO
+WORK = REPO / ".bench"
+CYCLE = "Bench cycle"
+HR_LOGIN = "bench_hr"
+DEPARTMENTS = 100  # the org chart's departments (BUILD), each with its head
+
+# Untimed: org chart, HR officer, flow, template and draft cycle.
+BUILD = r'''
+import json
 from odoo import Command
 
-N = {size}
-DEPARTMENTS = 100
-env = env(context=dict(env.context, tracking_disable=True))
+P = json.loads(PARAMS)
+N, DEPARTMENTS = P["size"], P["departments"]
+env = env(context=dict(env.context, tracking_disable=True, no_reset_password=True))
 company = env.company
 cr = env.cr
-
-# --- org chart (not timed) -------------------------------------------------
-root = env["hr.department"].create({{"name": "Bench"}})
+root = env["hr.department"].create({"name": "Bench"})
 departments = env["hr.department"].create(
-    [{{"name": f"Bench {{i}}", "parent_id": root.id}} for i in range(DEPARTMENTS)]
+    [{"name": f"Bench {i}", "parent_id": root.id} for i in range(DEPARTMENTS)]
 )
 group_user = env.ref("base.group_user").id
 perf_user = env.ref("perf_closed_loop.group_perf_user").id
+hr = env["res.users"].create(
+    {
+        "name": "Bench HR",
+        "login": P["hr_login"],
+        "email": "bench.hr@example.com",
+        "groups_id": [
+            Command.set([group_user, env.ref("perf_closed_loop.group_perf_hr").id])
+        ],
+    }
+)
 cr.execute(
     """
     WITH partners AS (
@@ -59,7 +97,7 @@ cr.execute(
     """,
     [company.id, N, company.id],
 )
-user_ids = [row[0] for row in cr.fetchall()]
+user_ids = sorted(row[0] for row in cr.fetchall())
 cr.execute(
     "INSERT INTO res_groups_users_rel (gid, uid) SELECT g, u FROM unnest(%s) u, "
     "unnest(%s) g",
@@ -70,158 +108,571 @@ cr.execute(
     [company.id, user_ids],
 )
 env.invalidate_all()
-per_department = N // DEPARTMENTS
 heads = env["hr.employee"].create(
     [
-        {{"name": f"Head {{i}}", "department_id": d.id, "user_id": user_ids[i]}}
+        {"name": f"Head {i}", "department_id": d.id, "user_id": user_ids[i]}
         for i, d in enumerate(departments)
     ]
 )
-departments_heads = dict(zip(departments.ids, heads.ids))
 for department, head in zip(departments, heads):
     department.manager_id = head
-vals = []
-for i, user_id in enumerate(user_ids[DEPARTMENTS:]):
-    department = departments[i % DEPARTMENTS]
-    vals.append(
-        {{
-            "name": f"Employee {{i}}",
-            "department_id": department.id,
-            "parent_id": departments_heads[department.id],
+env["hr.employee"].create(
+    [
+        {
+            "name": f"Employee {i}",
+            "department_id": departments[i % DEPARTMENTS].id,
+            "parent_id": heads[i % DEPARTMENTS].id,
             "user_id": user_id,
-        }}
-    )
-env["hr.employee"].create(vals)
+        }
+        for i, user_id in enumerate(user_ids[DEPARTMENTS:])
+    ]
+)
+flow = env["perf.flow"].create(
+    {
+        "name": "Bench flow: self, two peers, manager",
+        "step_ids": [
+            Command.create({"sequence": 1, "kind": "goal_setting"}),
+            Command.create({"sequence": 5, "kind": "goal_approval"}),
+            Command.create({"sequence": 10, "kind": "self", "weight": 20}),
+            Command.create(
+                {
+                    "sequence": 10,
+                    "kind": "peer",
+                    "weight": 20,
+                    "peer_min": 2,
+                    "peer_max": 2,
+                    "peer_nominated_by": "manager",
+                }
+            ),
+            Command.create({"sequence": 20, "kind": "manager", "weight": 60}),
+        ],
+    }
+)
 template = env["perf.template"].create(
-    {{
+    {
         "name": "Bench template",
+        "flow_id": flow.id,
         "kpi_weight": 100,
         "kpi_line_ids": [
-            Command.create(
-                {{"name": f"KPI {{k}}", "weight": 12.5, "target_value": 100}}
-            )
+            Command.create({"name": f"KPI {k}", "weight": 12.5, "target_value": 100})
             for k in range(8)
         ],
-    }}
+    }
 )
-cycle = env["perf.cycle"].create(
-    {{
-        "name": "Bench cycle",
+env["perf.cycle"].create(
+    {
+        "name": P["cycle"],
+        "hr_user_id": hr.id,
         "date_start": "2026-01-01",
         "date_end": "2026-06-30",
         "goal_deadline": "2026-01-31",
         "assignment_ids": [
-            Command.create({{"department_ids": [Command.set(root.ids)],
-                            "template_id": template.id}})
+            Command.create(
+                {"department_ids": [Command.set(root.ids)], "template_id": template.id}
+            )
         ],
-    }}
+    }
 )
+env.flush_all()
+env.cr.commit()
+print("BENCH_BUILT", len(user_ids))
+'''
+
+# Timed phases (Odoo's normal context, as an HR officer's click and the cron
+# runner have) with untimed bulk set-ups between them.
+RUN = r'''
+import json
+import sys
+import time
+
+import odoo.release
+
+P = json.loads(PARAMS)
+cr = env.cr
+Cycle = env["perf.cycle"]
+cycle = Cycle.search([("name", "=", P["cycle"])])
+hr = env["res.users"].search([("login", "=", P["hr_login"])])
+models_ = env["perf.todo.mixin"]._todo_models()
+BULK = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_activity_automation_skip": True,
+}
+phases, counts = {}, {}
+
+
+def measure(name, start=None, step=None, done=None):
+    """Seconds, queries and this process's CPU seconds of ``start`` and of
+    ``step`` (one committed batch) called until ``done()``; the ``done()``
+    checks are not counted."""
+    queries, cpu = 0, 0.0
+
+    def timed(function):
+        nonlocal queries, cpu
+        before, cpu_before = cr.sql_log_count, time.process_time()
+        started = time.perf_counter()
+        function()
+        env.flush_all()
+        env.cr.commit()
+        seconds = time.perf_counter() - started
+        queries += cr.sql_log_count - before
+        cpu += time.process_time() - cpu_before
+        return seconds
+
+    start_seconds = timed(start) if start else 0.0
+    batches = []
+    while step and not done():
+        batches.append(timed(step))
+    phases[name] = {
+        "seconds": start_seconds + sum(batches),
+        "start": start_seconds,
+        "queries": queries,
+        "cpu": cpu,
+        "batches": batches,
+    }
+
+
+def job_done():
+    cycle.invalidate_recordset(["job_state"])
+    return cycle.job_state == "done"
+
+
+def nothing_pending():
+    return not any(
+        env[name].sudo().search_count([("todo_pending", "=", True)])
+        for name in models_
+    )
+
+
+def count(model, domain):
+    return env[model].sudo().with_context(active_test=False).search_count(domain)
+
+
+def mail_counts():
+    return (
+        count("mail.mail", [("state", "=", "outgoing")]),
+        count("mail.notification", [("notification_type", "=", "inbox")]),
+    )
+
+
+cr.execute("SHOW server_version")
+machine = {
+    "postgresql": cr.fetchone()[0],
+    "odoo": odoo.release.version,
+    "python": sys.version.split()[0],
+    "batch_size": cycle._batch_size(),
+    "sync_limit": cycle._sync_limit(),
+}
+
+# 1. Launch ------------------------------------------------------------------
+measure("launch", cycle.with_user(hr).action_launch, Cycle._cron_run_jobs, job_done)
+reviews = env["perf.review"].search([("cycle_id", "=", cycle.id)])
+counts["reviews"] = len(reviews)
+counts["review lines"] = count("perf.review.line", [("review_id", "in", reviews.ids)])
+counts["goal approvals"] = count(
+    "perf.review.approval", [("review_id", "in", reviews.ids)]
+)
+
+# 2. Launch to-dos -------------------------------------------------------------
+measure("todos", None, Cycle._cron_deliver_todos, nothing_pending)
+counts["goal to-dos"] = count("mail.activity", [("res_model", "=", "perf.review")])
+mails, inbox = mail_counts()
+counts["launch e-mails"], counts["launch inbox messages"] = mails, inbox
+
+# Untimed: two approved peers per review (the next colleagues of the same
+# department, neither oneself nor one's manager), goals approved, every
+# review and the cycle in execution.
+reviews = reviews.sudo().with_context(**BULK)
+by_department = {}
+for review in reviews.sorted("id"):
+    by_department.setdefault(review.department_id.id, []).append(review)
+nominations = []
+for members in by_department.values():
+    users = [review.user_id for review in members]
+    for index, review in enumerate(members):
+        excluded = review.user_id | review.manager_user_id
+        peers = [
+            user
+            for user in users[index + 1 :] + users[:index]
+            if user not in excluded
+        ][:2]
+        nominations += [
+            {
+                "review_id": review.id,
+                "user_id": peer.id,
+                "nominated_by_id": (review.manager_user_id or hr).id,
+                "state": "approved",
+            }
+            for peer in peers
+        ]
+env["perf.review.nomination"].sudo().with_context(**BULK).create(nominations)
+env["perf.review.approval"].sudo().search([("review_id", "in", reviews.ids)]).write(
+    {"state": "approved"}
+)
+reviews.write({"peer_state": "approved", "todo_pending": False})
+reviews._write_state({"state": "execution"})
+cycle.sudo()._write_state({"state": "execution"})
+env.flush_all()
+env.cr.commit()
+env.invalidate_all()
+counts["peer nominations"] = len(nominations)
+
+# 3. Start of the evaluation ---------------------------------------------------
+measure(
+    "evaluation",
+    cycle.with_user(hr)._do_start_evaluation,
+    Cycle._cron_run_jobs,
+    job_done,
+)
+Rating = env["perf.review.rating"].sudo().with_context(**BULK)
+ratings = Rating.search([("cycle_id", "=", cycle.id)])
+counts["reviews in evaluation"] = count(
+    "perf.review", [("cycle_id", "=", cycle.id), ("state", "=", "evaluation")]
+)
+counts["ratings"] = len(ratings)
+counts["ratings to do"] = count(
+    "perf.review.rating", [("cycle_id", "=", cycle.id), ("state", "=", "todo")]
+)
+counts["score lines"] = count(
+    "perf.review.rating.line", [("rating_id", "in", ratings.ids)]
+)
+
+# 4. Evaluation to-dos ---------------------------------------------------------
+measure("evaluation_todos", None, Cycle._cron_deliver_todos, nothing_pending)
+counts["rating to-dos"] = count(
+    "mail.activity", [("res_model", "=", "perf.review.rating")]
+)
+mails_after, inbox_after = mail_counts()
+counts["evaluation e-mails"] = mails_after - mails
+counts["evaluation inbox messages"] = inbox_after - inbox
+
+# Untimed: the manager ratings open (with their score lines), every line
+# scored, every rating submitted with its total.
+ratings.filtered(lambda r: r.state == "waiting")._open()
+env.flush_all()
+cr.execute(
+    """
+    UPDATE perf_review_rating_line l
+       SET score = 50 + (l.id %% 51), scored = true
+      FROM perf_review_rating r
+     WHERE r.id = l.rating_id AND r.cycle_id = %s
+    """,
+    [cycle.id],
+)
+cr.execute(
+    """
+    UPDATE perf_review_rating
+       SET state = 'submitted', todo_pending = false,
+           submitted_date = now() at time zone 'UTC'
+     WHERE cycle_id = %s
+    """,
+    [cycle.id],
+)
+env.invalidate_all()
+env.add_to_compute(Rating._fields["total_score"], ratings)
 env.flush_all()
 env.cr.commit()
 env.invalidate_all()
 
-# --- launch (timed) ---------------------------------------------------------
-Cycle = env["perf.cycle"]
-queries = cr.sql_log_count
-started = time.perf_counter()
-cycle.action_launch()
-batches = 0
-while cycle.job_state != "done":
-    Cycle._cron_run_jobs()
-    env.cr.commit()
-    batches += 1
-env.flush_all()
-launch_seconds = time.perf_counter() - started
-launch_queries = cr.sql_log_count - queries
-reviews = env["perf.review"].search_count([("cycle_id", "=", cycle.id)])
-lines = env["perf.review.line"].search_count([("review_id.cycle_id", "=", cycle.id)])
-
-# --- to-dos (timed) ----------------------------------------------------------
-queries = cr.sql_log_count
-started = time.perf_counter()
-todo_batches = 0
-while env["perf.review"].search_count([("todo_pending", "=", True)]):
-    Cycle._cron_deliver_todos()
-    env.cr.commit()
-    todo_batches += 1
-todo_seconds = time.perf_counter() - started
-todo_queries = cr.sql_log_count - queries
-activities = env["mail.activity"].search_count([("res_model", "=", "perf.review")])
-mails = env["mail.mail"].search_count([("state", "=", "outgoing")])
-inbox = env["mail.notification"].search_count([("notification_type", "=", "inbox")])
-print(
-    f"BENCH employees={{reviews}} lines={{lines}} "
-    f"launch_seconds={{launch_seconds:.1f}} "
-    f"launch_queries={{launch_queries}} launch_batches={{batches}} "
-    f"todos={{activities}} todo_seconds={{todo_seconds:.1f}} "
-    f"todo_queries={{todo_queries}} todo_batches={{todo_batches}} mails={{mails}} "
-    f"inbox={{inbox}}"
+# 5. Final-score recompute -----------------------------------------------------
+reviews = env["perf.review"].search([("cycle_id", "=", cycle.id)])
+env.invalidate_all()
+measure("recompute", reviews._recompute_scores)
+cr.execute(
+    """
+    SELECT count(*) FILTER (WHERE score_ready), count(*) FILTER (WHERE
+           evaluation_done), round(avg(final_score), 2)
+      FROM perf_review WHERE cycle_id = %s
+    """,
+    [cycle.id],
 )
+ready, done, mean = cr.fetchone()
+counts["final scores ready"] = ready
+counts["evaluations complete"] = done
+counts["mean final score"] = float(mean or 0)
+print("BENCH_RESULT " + json.dumps({"phases": phases, "counts": counts, **machine}))
 '''
+
+PHASES = [
+    ("launch", "launch (job)"),
+    ("todos", "launch to-dos"),
+    ("evaluation", "start of the evaluation (job)"),
+    ("evaluation_todos", "evaluation to-dos"),
+    ("recompute", "final-score recompute"),
+]
+
+
+class OdooRunner:
+    """Odoo's command lines for the benchmark's databases: install, shell
+    script, duplicate and drop (with their filestores), in one place."""
+
+    def __init__(self, odoo, params, addons_path):
+        self.odoo = odoo
+        self.common = [
+            f"--addons-path={addons_path}",
+            f"--data-dir={REPO / '.odoo-data'}",
+            *odoo_env.odoo_db_args(params),
+        ]
+
+    def _run(self, argv, what, stdin=None):
+        proc = subprocess.run(
+            self.odoo.command + argv,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode:
+            tail = (proc.stdout[-2000:] + proc.stderr[-4000:]).strip()
+            raise odoo_env.SetupError(
+                f"{what} failed (exit {proc.returncode}):\n{tail}"
+            )
+        return proc
+
+    def install(self, db):
+        self._run(
+            [
+                *self.common,
+                f"--database={db}",
+                f"--init={odoo_env.MODULE}",
+                "--without-demo=all",
+                "--log-level=warn",
+                "--max-cron-threads=0",
+                "--stop-after-init",
+            ],
+            f"installing {odoo_env.MODULE} into {db}",
+        )
+
+    def shell(self, db, script, params, marker):
+        """Run ``script`` in ``odoo shell`` on ``db`` (``PARAMS`` holds
+        ``params`` as JSON) and return the text after ``marker``."""
+        argv = [
+            "shell",
+            *self.common,
+            f"--database={db}",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+            "--no-http",
+        ]
+        stdin = f"PARAMS = {json.dumps(params)!r}\n{script}"
+        proc = self._run(argv, f"odoo shell on {db}", stdin)
+        for line in proc.stdout.splitlines():
+            if line.startswith(marker):
+                return line[len(marker) :].strip()
+        tail = (proc.stdout[-2000:] + proc.stderr[-4000:]).strip()
+        raise odoo_env.SetupError(f"odoo shell on {db} printed no {marker}:\n{tail}")
+
+    def db(self, *args):
+        self._run(["db", *self.common, *args], f"odoo db {' '.join(args)}")
+
+    def drop(self, db):
+        try:
+            self.db("drop", db)
+        except odoo_env.SetupError:
+            pass  # never created
+
+
+# ------------------------------------------------------------------ the add-on
+def addon_source(rev):
+    """(folder holding perf_closed_loop, description) for ``rev`` (exported
+    with git archive) or for the working tree when ``rev`` is None."""
+    if not rev:
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", odoo_env.MODULE],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        head = _git("rev-parse", "--short", "HEAD")
+        state = " + uncommitted changes" if dirty else ""
+        return REPO, f"working tree (HEAD {head}{state})"
+    commit = _git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    target = WORK / f"src-{commit[:12]}"
+    if not (target / odoo_env.MODULE).is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", commit, odoo_env.MODULE],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(
+            ["tar", "-x", "-C", str(target)], input=archive.stdout, check=True
+        )
+    return target, f"commit {commit[:12]}"
+
+
+def _git(*args):
+    proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+    if proc.returncode:
+        raise odoo_env.SetupError(f"git {' '.join(args)}: {proc.stderr.strip()}")
+    return proc.stdout.strip()
+
+
+# ------------------------------------------------------------------ reporting
+def machine_line(result, params):
+    model = platform.processor() or platform.machine()
+    ram = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f", {int(line.split()[1]) / 1024**2:.1f} GiB RAM"
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} CPUs{ram}; PostgreSQL {result['postgresql']} "
+        f"on {params['host']}; Python {result['python']}; Odoo {result['odoo']}"
+    )
+
+
+def _fmt(seconds):
+    return f"{seconds:.2f}"
+
+
+def summarize(size, results):
+    """Markdown rows of one size: min / median over the runs."""
+    rows = []
+    for key, label in PHASES:
+        runs = [r["phases"][key] for r in results]
+        seconds = [p["seconds"] for p in runs]
+        queries = sorted({p["queries"] for p in runs})
+        query_text = (
+            f"{queries[0]:,}"
+            if len(queries) == 1
+            else f"{queries[0]:,}–{queries[-1]:,}"
+        )
+        batches = "0 | –"
+        width = min(len(p["batches"]) for p in runs)
+        if width:
+            # Each batch's seconds: the median over the runs.
+            per_batch = [
+                statistics.median(p["batches"][i] for p in runs) for i in range(width)
+            ]
+            batches = (
+                f"{width} | {_fmt(per_batch[0])} / {_fmt(per_batch[-1])} / "
+                f"{_fmt(max(per_batch))}"
+            )
+        cpu = statistics.median(p["cpu"] for p in runs)
+        rows.append(
+            f"| {size:,} | {label} | {_fmt(min(seconds))} | "
+            f"{_fmt(statistics.median(seconds))} | {_fmt(cpu)} | {query_text} | "
+            f"{batches} |"
+        )
+    return rows
+
+
+def run_line(size, index, runs, result, elapsed):
+    parts = []
+    for key, _label in PHASES:
+        phase = result["phases"][key]
+        text = f"{key} {phase['seconds']:.2f}s/{phase['queries']}q"
+        if phase["batches"]:
+            text += " [" + " ".join(f"{b:.2f}" for b in phase["batches"]) + "]"
+        parts.append(text)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return (
+        f"   {size:,} run {index}/{runs} ({elapsed:.0f}s, load {load:.1f}): "
+        + "; ".join(parts)
+    )
+
+
+# ----------------------------------------------------------------------- main
+def bench_size(runner, size, runs):
+    """Build the size's database once, run the phases on ``runs`` copies."""
+    stamp = int(time.time())
+    base = f"perf_bench_{size}_{stamp}"
+    shared = {
+        "size": size,
+        "departments": DEPARTMENTS,
+        "cycle": CYCLE,
+        "hr_login": HR_LOGIN,
+    }
+    results = []
+    try:
+        started = time.time()
+        runner.install(base)
+        runner.shell(base, BUILD, shared, "BENCH_BUILT")
+        print(
+            f"   {size:,}: database built in {time.time() - started:.0f}s", flush=True
+        )
+        for index in range(1, runs + 1):
+            db = f"{base}_run{index}"
+            started = time.time()
+            try:
+                runner.db("duplicate", base, db)
+                result = json.loads(runner.shell(db, RUN, shared, "BENCH_RESULT"))
+            finally:
+                runner.drop(db)
+            results.append(result)
+            print(
+                run_line(size, index, runs, result, time.time() - started), flush=True
+            )
+    finally:
+        runner.drop(base)
+    return results
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per size")
+    parser.add_argument(
+        "--rev", help="benchmark the add-on of this git revision (default: as is)"
+    )
     args = parser.parse_args()
+    if args.runs < 1 or any(size <= DEPARTMENTS for size in args.sizes):
+        parser.error(f"--runs must be at least 1, every size above {DEPARTMENTS}")
     try:
-        odoo = odoo_env.find_odoo()
-        if not odoo:
-            raise odoo_env.SetupError(
-                "Odoo 18.0 not found: set ODOO_HOME or make 'import odoo' work."
-            )
+        odoo = odoo_env.require_odoo()
         params = odoo_env.db_params()
         odoo_env.check_postgres(params)
-    except odoo_env.SetupError as exc:
+        setup_env.enter(__file__, sys.argv[1:], odoo)
+        odoo = odoo_env.require_odoo()  # the same Odoo, run by this Python
+        source, described = addon_source(args.rev)
+        paths = [p for p in odoo.addons_path.split(",") if p != str(REPO)]
+        runner = OdooRunner(odoo, params, ",".join([*paths, str(source)]))
+        print(f"== add-on: {described}; {args.runs} runs per size", flush=True)
+        table, counts, result = [], {}, None
+        for size in args.sizes:
+            results = bench_size(runner, size, args.runs)
+            table += summarize(size, results)
+            counts[size] = results
+            result = results[-1]
+    except (odoo_env.SetupError, subprocess.CalledProcessError) as exc:
         sys.exit(f"ERROR: {exc}")
-    pg = ["-h", params["host"], "-p", params["port"], "-U", params["user"]]
+    print()
+    print(f"Machine: {machine_line(result, params)}")
     print(
-        "employees  launch_s  launch_queries  batches  todo_s  todo_queries  "
-        "e-mails  inbox"
+        f"Add-on: {described}; batch size {result['batch_size']}, background "
+        f"above {result['sync_limit']} reviews; {args.runs} runs per size, each "
+        "on its own copy of a freshly built database"
     )
-    for size in args.sizes:
-        db = f"perf_bench_{size}_{int(time.time())}"
-        data_dir = odoo_env.REPO / ".odoo-data"
-        common = [
-            f"--addons-path={odoo.addons_path}",
-            f"--data-dir={data_dir}",
-            f"--database={db}",
-            *odoo_env.odoo_db_args(params),
-            "--log-level=warn",
-            "--max-cron-threads=0",
-        ]
-        try:
-            subprocess.run(
-                odoo.command
-                + common
-                + [
-                    f"--init={odoo_env.MODULE}",
-                    "--without-demo=all",
-                    "--stop-after-init",
-                ],
-                check=True,
-            )
-            out = subprocess.run(
-                odoo.command + ["shell"] + common + ["--no-http"],
-                input=SCRIPT.format(size=size),
-                text=True,
-                capture_output=True,
-                check=False,
-            )
-            result = [line for line in out.stdout.splitlines() if "BENCH" in line]
-            if not result:
-                print(out.stdout[-2000:], out.stderr[-4000:])
-                sys.exit(f"benchmark for {size} employees failed")
-            fields = dict(item.split("=") for item in result[0].split()[1:])
-            print(
-                f"{fields['employees']:>9}  {fields['launch_seconds']:>8}  "
-                f"{fields['launch_queries']:>14}  {fields['launch_batches']:>7}  "
-                f"{fields['todo_seconds']:>6}  {fields['todo_queries']:>12}  "
-                f"{fields['mails']:>7}  {fields['inbox']:>5}",
-                flush=True,
-            )
-        finally:
-            subprocess.run(["dropdb", "--if-exists", *pg, db], check=False)
+    print()
+    print(
+        "| employees | phase | min (s) | median (s) | Odoo CPU (s) | queries | "
+        "batches | batch (s): first / last / max |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---|")
+    print("\n".join(table))
+    print()
+    print(
+        "min / median: wall-clock seconds over the runs; Odoo CPU: the median "
+        "CPU seconds of the Odoo process (PostgreSQL's own time left out); "
+        "queries: the phase's SQL queries, a range when runs differ; batch (s): "
+        "each batch's median seconds over the runs."
+    )
+    print()
+    for size, results in counts.items():
+        seen = {json.dumps(r["counts"], sort_keys=True) for r in results}
+        same = "" if len(seen) == 1 else " (DIFFER between runs; last run shown)"
+        items = ", ".join(f"{k} {v:,}" for k, v in results[-1]["counts"].items())
+        print(f"{size:,} employees{same}: {items}")
 
 
 if __name__ == "__main__":
