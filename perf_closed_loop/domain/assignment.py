@@ -5,15 +5,16 @@ employees explicitly or through departments; the most specific one wins
 (explicit employee, then the nearest department), and among equally
 specific ones the later one."""
 
+from . import numbers
+
 EXPLICIT = 1_000_000
 
 
 def department_specificity(distance):
     """Specificity of a department assignment reaching an employee
-    distance levels below the assigned department (0 = its own)."""
-    if distance < 0:
-        raise ValueError(f"A distance cannot be negative ({distance}).")
-    return -distance
+    distance levels below the assigned department (0 = its own).
+    ValueError when the distance is not a whole number >= 0."""
+    return -numbers.whole(distance, "A distance")
 
 
 def resolve_assignments(assignments):

@@ -115,8 +115,9 @@ def calibration_groups(departments, reviews, min_size=0):
 def leniency(scores):
     """How each manager rates compared with the group: {manager: (count,
     their mean manager score, their mean minus the group's mean)} from
-    (manager, manager score) pairs."""
-    scores = [(manager, float(score)) for manager, score in scores]
+    (manager, manager score) pairs. ValueError on a score that is not a
+    number from 0 to scoring.SCORE_MAX."""
+    scores = [(manager, scoring.checked_score(score)) for manager, score in scores]
     if not scores:
         return {}
     overall = sum(score for _m, score in scores) / len(scores)

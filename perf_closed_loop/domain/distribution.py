@@ -6,7 +6,12 @@ into seats for a group of n people by largest-remainder rounding."""
 import math
 from typing import NamedTuple
 
+from . import numbers
+
 TOLERANCE = 1e-9
+# Largest group (and count per grade) taken: beyond it nobody is counting
+# people any more, and n * max % / 100 would lose whole seats to rounding.
+MAX_PEOPLE = 10**9
 
 
 class PolicyProblem(NamedTuple):
@@ -65,12 +70,9 @@ def quota_counts(group_size, policy):
     Maximums are floor(n * max %); while they leave people without a seat,
     one more seat goes to the grade with the largest remainder (earlier
     grade first on ties) that may still round up. Minimums are floor(n *
-    min %), never above the maximum."""
-    if isinstance(group_size, bool) or int(group_size) != group_size or group_size < 0:
-        raise ValueError(
-            f"The group size must be a whole number >= 0 ({group_size!r})."
-        )
-    n = int(group_size)
+    min %), never above the maximum. ValueError when the group size is not
+    a whole number from 0 to MAX_PEOPLE."""
+    n = numbers.whole(group_size, "The group size", MAX_PEOPLE)
     bounds = {code: _bounds(b) for code, b in policy.items()}
     for code, (low, high) in bounds.items():
         if not (0 <= low <= high <= 100):
@@ -98,16 +100,16 @@ def quota_counts(group_size, policy):
 
 def check_distribution(counts, policy, min_group_size=0):
     """Check grade counts against a policy. Outside the quotas is blocking
-    only for groups of at least min_group_size people."""
-    for code, count in counts.items():
+    only for groups of at least min_group_size people. ValueError on a
+    count that is not a whole number from 0 to MAX_PEOPLE."""
+    for code in counts:
         if code not in policy:
             raise ValueError(f"Grade {code} is not in the policy.")
-        if int(count) != count or count < 0:
-            raise ValueError(f"Invalid count for grade {code}: {count!r}.")
-    n = int(sum(counts.values()))
+    counts = _counts(counts)
+    n = sum(counts.values())
     quotas = quota_counts(n, policy)
     problems = tuple(
-        DistributionProblem(code, int(counts.get(code, 0)), low, high)
+        DistributionProblem(code, counts.get(code, 0), low, high)
         for code, (low, high) in quotas.items()
         if not low <= counts.get(code, 0) <= high
     )
@@ -115,7 +117,18 @@ def check_distribution(counts, policy, min_group_size=0):
     return DistributionCheck(ok, (not ok) and n >= min_group_size, problems)
 
 
+def _counts(counts):
+    """The counts per grade as ints; ValueError on a count that is not a
+    whole number from 0 to MAX_PEOPLE."""
+    return {
+        code: numbers.whole(count, f"The count of grade {code}", MAX_PEOPLE)
+        for code, count in counts.items()
+    }
+
+
 def distribution_percentages(counts):
-    """Share of each grade in percent (0 for an empty group)."""
+    """Share of each grade in percent (0 for an empty group); ValueError on
+    a count that is not a whole number from 0 to MAX_PEOPLE."""
+    counts = _counts(counts)
     n = sum(counts.values())
     return {code: (count * 100.0 / n if n else 0.0) for code, count in counts.items()}

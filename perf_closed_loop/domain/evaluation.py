@@ -5,9 +5,10 @@ score is, what blocks a submission, who may be nominated as a peer, a
 rating's total and a review's final score."""
 
 import math
+import unicodedata
 from typing import NamedTuple
 
-from . import scoring
+from . import numbers, scoring
 
 # A rating is done once submitted, declined (peers) or cancelled.
 OPEN_STATES = ("waiting", "todo")
@@ -63,7 +64,8 @@ def suggested_score(
             scoring.kpi_auto_score(actual, target, direction or "higher", cap=high)
         )
     if kind == "key_result":
-        progress = min(max(float(progress or 0.0), 0.0), 100.0)
+        progress = numbers.finite(progress or 0.0, "Progress")
+        progress = min(max(progress, 0.0), 100.0)
         return scoring.round_score(scoring.key_result_score(progress, key_result_mode))
     if kind == "question":
         return None
@@ -72,12 +74,17 @@ def suggested_score(
 
 def comment_needed(score, suggested, threshold, always=False):
     """Whether a rater must explain a score: the question asks for it, or the
-    score moved more than ``threshold`` points from the suggested one."""
+    score moved more than ``threshold`` points from the suggested one.
+    ValueError when the threshold is not a finite number >= 0."""
+    threshold = numbers.finite(threshold, "The comment threshold")
+    if threshold < 0:
+        raise ValueError(f"The comment threshold cannot be negative ({threshold}).")
     if always:
         return True
     if score is None or suggested is None:
         return False
-    return abs(float(score) - float(suggested)) > float(threshold) + 1e-9
+    moved = numbers.finite(score, "A score") - numbers.finite(suggested, "A score")
+    return abs(moved) > threshold + 1e-9
 
 
 class ScoreProblem(NamedTuple):
@@ -98,9 +105,17 @@ def score_problems(lines):
         value = float(score)
         if math.isnan(value) or not low <= value <= high:
             problems.append(ScoreProblem(name, "out_of_range", (low, high)))
-        if needs_comment and not (comment or "").strip():
+        if needs_comment and _blank(comment):
             problems.append(ScoreProblem(name, "comment", None))
     return problems
+
+
+def _blank(text):
+    """Whether ``text`` shows nothing: empty, or only spaces and invisible
+    format characters (zero-width space, byte order mark…)."""
+    return all(
+        char.isspace() or unicodedata.category(char) == "Cf" for char in text or ""
+    )
 
 
 def rating_total(kpis, objectives, questions, section_weights):
@@ -125,8 +140,9 @@ def rating_total(kpis, objectives, questions, section_weights):
 
 def step_score(scores):
     """Score of one step from its submitted ratings (several for peers): their
-    mean, or None when none was submitted."""
-    scores = [float(s) for s in scores]
+    mean, or None when none was submitted. ValueError on a score that is not
+    a number from 0 to scoring.SCORE_MAX."""
+    scores = [scoring.checked_score(s) for s in scores]
     return sum(scores) / len(scores) if scores else None
 
 

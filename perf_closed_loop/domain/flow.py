@@ -3,8 +3,10 @@
 """Review flows: which steps, in which order, done by whom, and the
 approval chain they give for one employee."""
 
+import math
 from typing import NamedTuple
 
+from . import numbers
 from . import weights as weights_mod
 
 STEP_KINDS = (
@@ -40,7 +42,9 @@ class FlowProblem(NamedTuple):
 
 
 def flow_problems(steps):
-    """Problems of an ordered list of (kind, actor, weight) steps."""
+    """Problems of an ordered list of (kind, actor, weight) steps. A weight
+    (None: 0) that is not a finite number, is negative, or is a rating
+    weight too small to tell from 0 within the tolerance is a problem."""
     steps = list(steps)
     problems = []
     kinds = [kind for kind, _actor, _weight in steps]
@@ -53,8 +57,8 @@ def flow_problems(steps):
     for kind, actor, _weight in steps:
         if actor not in ALLOWED_ACTORS[kind]:
             problems.append(FlowProblem("bad_actor", kind))
-    if any((w or 0) < 0 for _k, _a, w in steps):
-        problems.append(FlowProblem("negative_weight", None))
+    weight_problems, weights = _weight_problems(steps)
+    problems += weight_problems
     rating_positions = [i for i, kind in enumerate(kinds) if kind in RATING_KINDS]
     if "goal_setting" not in kinds:
         problems.append(FlowProblem("no_goal_setting", None))
@@ -70,12 +74,41 @@ def flow_problems(steps):
         problems.append(FlowProblem("goal_setting_after_rating", None))
     if not rating_positions:
         problems.append(FlowProblem("no_rating_step", None))
-    else:
-        total = sum(max(w or 0, 0) for k, _a, w in steps if k in RATING_KINDS)
+    elif all(weights[i] is not None for i in rating_positions):
+        total = _exact_sum(max(weights[i], 0) for i in rating_positions)
         if abs(total - 100.0) > weights_mod.TOLERANCE:
             problems.append(FlowProblem("rating_weights", round(total, 2)))
     problems += _closing_problems(kinds, rating_positions)
     return list(dict.fromkeys(problems))
+
+
+def _weight_problems(steps):
+    """Problems of the steps' weights, and each step's weight as a float
+    (None when it is not a finite number)."""
+    problems = []
+    weights = []
+    for kind, _actor, weight in steps:
+        try:
+            value = 0.0 if weight is None else numbers.finite(weight, "A weight")
+        except ValueError:
+            problems.append(FlowProblem("weight_not_a_number", kind))
+            value = None
+        else:
+            if value < 0:
+                problems.append(FlowProblem("negative_weight", None))
+            elif kind in RATING_KINDS and 0 < value < weights_mod.TOLERANCE:
+                problems.append(FlowProblem("tiny_weight", kind))
+        weights.append(value)
+    return problems, weights
+
+
+def _exact_sum(values):
+    """Sum of finite floats rounded once (a weight of 0.01 next to 100 is
+    not lost to rounding in the tolerance); infinity when it overflows."""
+    try:
+        return math.fsum(values)
+    except OverflowError:
+        return math.inf
 
 
 def _closing_problems(kinds, rating_positions):

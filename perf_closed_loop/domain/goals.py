@@ -4,6 +4,7 @@
 
 from typing import NamedTuple
 
+from . import numbers
 from . import weights as weights_mod
 
 
@@ -20,7 +21,8 @@ def goal_problems(kpi_lines, objectives, rules):
     'employee' or 'manager'. objectives: (weight, key result count) per
     objective. rules: kpi_enabled, allow_added, added_min, added_max,
     added_budget, okr_enabled, objectives_min, objectives_max,
-    key_results_min, key_results_max."""
+    key_results_min, key_results_max. An added_budget that is not a
+    finite number is an added_budget problem: nothing fits in it."""
     problems = []
     kpi_lines = list(kpi_lines)
     objectives = list(objectives)
@@ -37,10 +39,7 @@ def goal_problems(kpi_lines, objectives, rules):
         low, high = rules.get("added_min", 0), rules.get("added_max", 0)
         if not low <= len(added) <= high:
             problems.append(GoalProblem("added_count", len(added), (low, high)))
-        budget = float(rules.get("added_budget", 0.0))
-        added_total = weights_mod.weights_total(added)
-        if added_total > budget + weights_mod.TOLERANCE:
-            problems.append(GoalProblem("added_budget", round(added_total, 2), budget))
+        problems += _budget_problems(added, rules.get("added_budget", 0.0))
     if rules.get("okr_enabled"):
         low, high = rules.get("objectives_min", 1), rules.get("objectives_max", 1)
         if not low <= len(objectives) <= high:
@@ -62,3 +61,18 @@ def goal_problems(kpi_lines, objectives, rules):
     elif objectives:
         problems.append(GoalProblem("okr_disabled", len(objectives), 0))
     return problems
+
+
+def _budget_problems(added, budget):
+    """An added_budget problem when the added weights exceed the budget, or
+    when the budget is not a finite number (nothing fits in it)."""
+    added_total = weights_mod.weights_total(added)
+    try:
+        budget = numbers.finite(budget, "The weight budget")
+    except ValueError:
+        fits = False
+    else:
+        fits = added_total <= budget + weights_mod.TOLERANCE
+    if fits:
+        return []
+    return [GoalProblem("added_budget", round(added_total, 2), budget)]

@@ -3,7 +3,10 @@
 """Grade bands: a grade covers [min, max), the top grade (max 100) also
 holds 100; bands cover 0–100 without gap or overlap."""
 
+import math
 from typing import NamedTuple
+
+from . import numbers
 
 
 class BandProblem(NamedTuple):
@@ -13,9 +16,19 @@ class BandProblem(NamedTuple):
     high: float
 
 
+def _bound(value):
+    """A band's bound as a float; NaN (out of range) when it is not a finite
+    number."""
+    try:
+        return numbers.finite(value, "A grade bound")
+    except ValueError:
+        return math.nan
+
+
 def band_problems(bands):
-    """Problems of a list of (code, min_score, max_score) bands."""
-    bands = [(str(code), float(low), float(high)) for code, low, high in bands]
+    """Problems of a list of (code, min_score, max_score) bands; a bound
+    that is not a finite number is out of range."""
+    bands = [(str(code), _bound(low), _bound(high)) for code, low, high in bands]
     if not bands:
         return [BandProblem("empty", (), 0.0, 100.0)]
     problems = []
@@ -26,7 +39,7 @@ def band_problems(bands):
         seen.add(code)
         if low >= high:
             problems.append(BandProblem("inverted", (code,), low, high))
-        if low < 0 or high > 100:
+        if not (low >= 0 and high <= 100):
             problems.append(BandProblem("out_of_range", (code,), low, high))
     valid = sorted((b for b in bands if b[1] < b[2]), key=lambda b: (b[1], b[2]))
     if not valid:
@@ -64,9 +77,10 @@ def validate_bands(bands):
 
 
 def grade_for_score(score, bands):
-    """Code of the band holding score (clamped to 0–100)."""
+    """Code of the band holding score (clamped to 0–100); ValueError when
+    the score is not a finite number."""
     validate_bands(bands)
-    score = min(max(float(score), 0.0), 100.0)
+    score = min(max(numbers.finite(score, "A score"), 0.0), 100.0)
     for code, low, high in bands:
         if low <= score < high or (score == 100.0 and float(high) == 100.0):
             return code

@@ -4,21 +4,23 @@
 final scores. Scores live on 0–100; an auto-scored KPI may reach its cap."""
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
+from . import numbers
 from . import weights as weights_mod
 
 SCORE_MAX = 150.0
 DIRECTIONS = ("higher", "lower")
 KEY_RESULT_MODES = ("linear", "okr")
 OKR_FULL_PROGRESS = 70.0
+# Enough digits to round the largest float (309 digits) to two decimals.
+_DIGITS = Context(prec=320)
 
 
-def _score(value):
-    if value is None or isinstance(value, bool):
-        raise ValueError(f"A score must be a number, not {value!r}.")
-    value = float(value)
-    if math.isnan(value) or not 0.0 <= value <= SCORE_MAX:
+def checked_score(value):
+    """``value`` as a float score from 0 to SCORE_MAX; ValueError otherwise."""
+    value = numbers.finite(value, "A score")
+    if not 0.0 <= value <= SCORE_MAX:
         raise ValueError(f"A score must be between 0 and {SCORE_MAX:g} ({value}).")
     return value
 
@@ -26,18 +28,22 @@ def _score(value):
 def weighted_mean(items):
     """Weight-weighted mean of (score, weight) pairs. Unscored items (score
     None) give their weight to the scored ones; None when nothing is scored.
-    When every scored item weighs 0, the plain mean of their scores."""
+    When every scored item weighs 0, the plain mean of their scores.
+    ValueError when the weights are too large to weigh the scores with."""
     scored = []
     for score, weight in items:
         weight = weights_mod._checked(weight)
         if score is not None:
-            scored.append((_score(score), weight))
+            scored.append((checked_score(score), weight))
     if not scored:
         return None
-    total = sum(w for _s, w in scored)
+    total = weights_mod.weights_total(w for _s, w in scored)
     if total <= 0:
         return sum(s for s, _w in scored) / len(scored)
-    mean = sum(s * w for s, w in scored) / total
+    weighted = sum(s * w for s, w in scored)
+    if not math.isfinite(weighted):
+        raise ValueError("The weights are too large to weigh the scores with.")
+    mean = weighted / total
     low = min(s for s, _w in scored)
     high = max(s for s, _w in scored)
     return min(max(mean, low), high)
@@ -45,14 +51,16 @@ def weighted_mean(items):
 
 def kpi_auto_score(actual, target, direction="higher", cap=120.0):
     """Score of an actual value against its target: actual/target for
-    higher-is-better, target/actual for lower-is-better, within [0, cap]."""
+    higher-is-better, target/actual for lower-is-better, within [0, cap].
+    No value (None, False) counts as 0; ValueError on anything else that is
+    not a finite number."""
     if direction not in DIRECTIONS:
         raise ValueError(f"Direction must be one of {DIRECTIONS}, not {direction!r}.")
-    cap = float(cap)
+    cap = numbers.finite(cap, "The cap")
     if not 100.0 <= cap <= SCORE_MAX:
         raise ValueError(f"The cap must be between 100 and {SCORE_MAX:g} ({cap}).")
-    actual = float(actual or 0.0)
-    target = float(target or 0.0)
+    actual = numbers.finite(actual or 0.0, "The actual value")
+    target = numbers.finite(target or 0.0, "The target")
     if direction == "higher":
         if target <= 0:
             return 100.0 if actual >= target else 0.0
@@ -71,8 +79,8 @@ def key_result_score(progress, mode="linear"):
     (linear), or full marks from 70 % progress (okr, the usual OKR reading)."""
     if mode not in KEY_RESULT_MODES:
         raise ValueError(f"Mode must be one of {KEY_RESULT_MODES}, not {mode!r}.")
-    progress = float(progress)
-    if math.isnan(progress) or not 0.0 <= progress <= 100.0:
+    progress = numbers.finite(progress, "Progress")
+    if not 0.0 <= progress <= 100.0:
         raise ValueError(f"Progress must be between 0 and 100 ({progress}).")
     if mode == "okr":
         return min(100.0, progress * 100.0 / OKR_FULL_PROGRESS)
@@ -108,5 +116,10 @@ def final_score(steps):
 
 
 def round_score(value):
-    """Round half up to two decimals."""
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """Round half up to two decimals; ValueError when ``value`` is not a
+    finite number."""
+    value = numbers.finite(value, "A score to round")
+    cents = Decimal(str(value)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP, context=_DIGITS
+    )
+    return float(cents)

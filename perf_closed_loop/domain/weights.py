@@ -4,23 +4,25 @@
 
 import math
 
+from . import numbers
+
 TOLERANCE = 0.01
 
 
 def _checked(weight):
-    if weight is None or isinstance(weight, bool):
-        raise ValueError(f"A weight must be a number, not {weight!r}.")
-    weight = float(weight)
-    if math.isnan(weight) or math.isinf(weight):
-        raise ValueError(f"A weight must be a finite number, not {weight!r}.")
+    weight = numbers.finite(weight, "A weight")
     if weight < 0:
         raise ValueError(f"A weight cannot be negative ({weight}).")
     return weight
 
 
 def weights_total(weights):
-    """Sum of weights; ValueError on a negative, NaN or missing weight."""
-    return sum(_checked(w) for w in weights)
+    """Sum of weights; ValueError on a weight that is not a finite number
+    >= 0, or on weights too large to add up (the sum overflows)."""
+    total = sum(_checked(w) for w in weights)
+    if not math.isfinite(total):
+        raise ValueError("The weights are too large to add up.")
+    return total
 
 
 def weights_ok(weights, expected=100.0, tolerance=TOLERANCE):
@@ -38,7 +40,9 @@ def redistribute(weights, present):
     checked = {key: _checked(w) for key, w in weights.items()}
     if not present:
         return {}
-    total = sum(checked[key] for key in present)
+    total = weights_total(checked[key] for key in present)
     if total <= 0:
         return {key: 100.0 / len(present) for key in present}
+    if not math.isfinite(total * 100.0):
+        raise ValueError("The weights are too large to share out.")
     return {key: checked[key] * 100.0 / total for key in present}
