@@ -288,8 +288,7 @@ class PerfCalibration(models.Model):
         )
 
     def _check_can_edit(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for calibration in self:
             calibration.cycle_id._check_open()
             if calibration._holds_own_review():
@@ -323,8 +322,7 @@ class PerfCalibration(models.Model):
                 )
 
     def _check_can_submit(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for calibration in self:
             if calibration.state not in EDITABLE_STATES:
                 raise UserError(
@@ -336,8 +334,7 @@ class PerfCalibration(models.Model):
             calibration._check_can_edit()
 
     def _check_can_approve(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         if not self._is_hr():
             raise AccessError(self.env._("Only HR approves a calibration."))
         for calibration in self:
@@ -363,12 +360,14 @@ class PerfCalibration(models.Model):
 
     # ----------------------------------------------------------- actions
     def action_submit(self):
+        self._lock_for_update()
         self._check_can_submit()
         self._check_distribution_allowed()
         self._do_submit()
         return True
 
     def action_approve(self):
+        self._lock_for_update()
         self._check_can_approve()
         self._do_approve()
         return True
@@ -376,6 +375,7 @@ class PerfCalibration(models.Model):
     def action_reject(self, reason=None):
         if not reason:
             return self.env["perf.review.reason"]._ask(self, "reject_calibration")
+        self._lock_for_update()
         self._check_can_reject()
         self._do_reject(reason)
         return True

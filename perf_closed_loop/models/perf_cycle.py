@@ -393,8 +393,7 @@ class PerfCycle(models.Model):
 
     # ------------------------------------------------------------ guards
     def _check_hr(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         if not self.env.user.has_group("perf_closed_loop.group_perf_hr"):
             raise AccessError(self.env._("Only HR officers run review cycles."))
 
@@ -703,6 +702,7 @@ class PerfCycle(models.Model):
         }
 
     def action_launch(self):
+        self._lock_for_update()
         self._check_can_launch()
         for cycle in self:
             plan = cycle._launch_plan()
@@ -978,6 +978,7 @@ class PerfCycle(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def action_start_execution(self):
+        self._lock_for_update()
         self._check_can_start_execution()
         for cycle in self:
             stragglers = cycle.review_ids.filtered(
@@ -1016,6 +1017,7 @@ class PerfCycle(models.Model):
         setting goals and every rating nobody can give; the preview starts
         it. With ``perf_force`` in the context and nothing blocking, start
         at once with the preview's defaults."""
+        self._lock_for_update()
         self._check_can_start_evaluation()
         self.ensure_one()
         wizard = self.env["perf.cycle.evaluation"].create({"cycle_id": self.id})
@@ -1129,6 +1131,7 @@ class PerfCycle(models.Model):
         ratings are not all in, and the calibration groups with who
         calibrates each; the preview starts it. With ``perf_force`` in the
         context and nothing to decide, start at once."""
+        self._lock_for_update()
         self._check_can_start_calibration()
         self.ensure_one()
         wizard = self.env["perf.cycle.calibration"].create({"cycle_id": self.id})
@@ -1221,6 +1224,7 @@ class PerfCycle(models.Model):
         """Publish the results (结果公布) once every group is approved: the
         reviews move to published through the background job and each
         employee is told, in their language."""
+        self._lock_for_update()
         self._check_can_publish()
         for cycle in self:
             reviews = cycle.review_ids.sudo().filtered(
@@ -1253,6 +1257,7 @@ class PerfCycle(models.Model):
 
     def action_close(self):
         """Close the cycle: nothing of it changes any more."""
+        self._lock_for_update()
         self._check_can_close()
         for cycle in self:
             reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
@@ -1338,6 +1343,7 @@ class PerfCycle(models.Model):
         return action
 
     def action_cancel(self, reason=None):
+        self._lock_for_update()
         self._check_can_cancel()
         if not reason:
             return {

@@ -497,8 +497,7 @@ class PerfReview(models.Model):
         return result
 
     def _check_can_calibrate(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             if review.state != "calibration" or not review.calibration_id:
                 raise UserError(
@@ -548,8 +547,7 @@ class PerfReview(models.Model):
 
     # ------------------------------------------------------------ guards
     def _check_can_edit_goals(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             editing = review.state == "goal_setting" or (
                 review.state == "goal_approval"
@@ -581,8 +579,7 @@ class PerfReview(models.Model):
         self._check_can_edit_goals()
 
     def _check_can_approve_goals(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             approval = review._current_approval()
             if not approval:
@@ -607,8 +604,7 @@ class PerfReview(models.Model):
         self._check_can_approve_goals()
 
     def _check_can_request_goal_change(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             if review.state != "execution":
                 raise UserError(
@@ -623,8 +619,7 @@ class PerfReview(models.Model):
                 )
 
     def _check_can_checkin(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             if review.state != "execution":
                 raise UserError(
@@ -643,12 +638,14 @@ class PerfReview(models.Model):
 
     # ----------------------------------------------------------- actions
     def action_submit_goals(self):
+        self._lock_for_update()
         self._check_can_submit_goals()
         self._check_goals_complete()
         self._do_submit_goals()
         return True
 
     def action_approve_goals(self):
+        self._lock_for_update()
         self._check_can_approve_goals()
         self._do_approve_goals()
         return True
@@ -656,6 +653,7 @@ class PerfReview(models.Model):
     def action_reject_goals(self, reason=None):
         if not reason:
             return self._reason_wizard("reject_goals")
+        self._lock_for_update()
         self._check_can_reject_goals()
         self._do_reject_goals(reason)
         return True
@@ -663,6 +661,7 @@ class PerfReview(models.Model):
     def action_request_goal_change(self, reason=None):
         if not reason:
             return self._reason_wizard("request_goal_change")
+        self._lock_for_update()
         self._check_can_request_goal_change()
         self._do_request_goal_change(reason)
         return True
@@ -1660,8 +1659,7 @@ class PerfReview(models.Model):
         return "to_nominate"
 
     def _check_can_nominate_peers(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             step = review._peer_step()
             if not step:
@@ -1697,8 +1695,7 @@ class PerfReview(models.Model):
                 )
 
     def _check_can_approve_peers(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             if not review.nomination_ids.filtered(lambda n: n.state == "proposed"):
                 raise UserError(
@@ -1734,6 +1731,8 @@ class PerfReview(models.Model):
                 [users] if isinstance(users, int) else list(users)
             )
         users = users.sudo()
+        self._lock_for_update()
+        self._check_can_nominate_peers()
         self._check_nominees(users)
         self._do_nominate_peers(users)
         return True
@@ -1853,6 +1852,7 @@ class PerfReview(models.Model):
         )
 
     def action_approve_peers(self):
+        self._lock_for_update()
         self._check_can_approve_peers()
         for review in self.sudo():
             proposed = review.nomination_ids.filtered(lambda n: n.state == "proposed")
@@ -1947,8 +1947,7 @@ class PerfReview(models.Model):
         reviews.filtered(lambda r: not r.user_id).write({"todo_pending": False})
 
     def _check_can_acknowledge(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for review in self:
             review.cycle_id._check_open()
             if review.state != "published" or review.acknowledged:
@@ -1966,6 +1965,7 @@ class PerfReview(models.Model):
 
     def action_acknowledge(self, comment=None):
         """The employee read their result (and may say something)."""
+        self._lock_for_update()
         self._check_can_acknowledge()
         self._do_acknowledge(comment)
         return True

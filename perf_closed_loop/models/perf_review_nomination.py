@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 
 class PerfReviewNomination(models.Model):
@@ -59,6 +60,14 @@ class PerfReviewNomination(models.Model):
         if not reason:
             return self.env["perf.review.reason"]._ask(self, "refuse_peer")
         self.check_access("read")
+        self.sudo().review_id._lock_for_update()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE perf_review_nomination SET id = id WHERE id IN %s",
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )
         for nomination in self:
             if nomination.state != "proposed":
                 raise UserError(

@@ -286,8 +286,7 @@ class PerfReviewRating(models.Model):
         return self.env.user.has_group("perf_closed_loop.group_perf_hr")
 
     def _check_can_edit(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for rating in self:
             if rating.rater_id != self.env.user:
                 raise AccessError(
@@ -312,8 +311,7 @@ class PerfReviewRating(models.Model):
         self._check_can_edit()
 
     def _check_can_reject(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for rating in self:
             review = rating.sudo().review_id
             if rating.state != "submitted" or review.state != "evaluation":
@@ -350,8 +348,7 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_decline(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for rating in self:
             if rating.role != "peer" or rating.state not in OPEN:
                 raise UserError(self.env._("Only an open peer rating can be declined."))
@@ -361,8 +358,7 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_reassign(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for rating in self:
             if not rating._is_hr():
                 raise AccessError(
@@ -383,8 +379,7 @@ class PerfReviewRating(models.Model):
                 )
 
     def _check_can_cancel(self):
-        # Records one may not read are out of reach of the buttons too.
-        self.check_access("read")
+        self._check_readable()
         for rating in self:
             if not rating._is_hr():
                 raise AccessError(self.env._("Only HR cancels a rating."))
@@ -412,6 +407,8 @@ class PerfReviewRating(models.Model):
 
     # ----------------------------------------------------------- actions
     def action_submit(self):
+        self._lock_for_update()
+        self.sudo().review_id._lock_for_update()
         self._check_can_submit()
         self._check_complete()
         self._do_submit()
@@ -421,6 +418,8 @@ class PerfReviewRating(models.Model):
         """Send this submitted rating back to its rater (驳回)."""
         if not reason:
             return self._reason_wizard("reject_rating")
+        self._lock_for_update()
+        self.sudo().review_id._lock_for_update()
         self._check_can_reject()
         self._do_reject(reason)
         return True
@@ -428,6 +427,8 @@ class PerfReviewRating(models.Model):
     def action_decline(self, reason=None):
         if not reason:
             return self._reason_wizard("decline_rating")
+        self._lock_for_update()
+        self.sudo().review_id._lock_for_update()
         self._check_can_decline()
         self._do_decline(reason)
         return True
@@ -435,6 +436,8 @@ class PerfReviewRating(models.Model):
     def action_cancel(self, reason=None):
         if not reason:
             return self._reason_wizard("cancel_rating")
+        self._lock_for_update()
+        self.sudo().review_id._lock_for_update()
         self._check_can_cancel()
         self._do_cancel(reason)
         return True
@@ -450,6 +453,8 @@ class PerfReviewRating(models.Model):
                 "target": "new",
                 "context": {"default_rating_ids": self.ids},
             }
+        self._lock_for_update()
+        self.sudo().review_id._lock_for_update()
         self._check_can_reassign()
         user = self.env["res.users"].browse(int(user))
         self._do_reassign(user, reason or "")

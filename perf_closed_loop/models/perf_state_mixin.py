@@ -1,7 +1,8 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # The context value that lets ``_do_*`` methods write ``state``: an RPC call
 # can only send JSON values, never this object.
@@ -41,3 +42,37 @@ class PerfStateMixin(models.AbstractModel):
         except UserError:  # AccessError and ValidationError included
             return False
         return True
+
+    def _check_readable(self):
+        """Records one may not read are out of reach of the buttons too.
+
+        ``has_access`` rather than ``check_access``: building the standard
+        access error empties the records' cache, values the ``can_*``
+        computes already assigned included."""
+        if not self.env.su and not self.has_access("read"):
+            raise AccessError(
+                self.env._(
+                    "You cannot act on this %(document)s: it is not yours to see.",
+                    document=self.env["ir.model"]._get(self._name).name,
+                )
+            )
+
+    def _lock_for_update(self):
+        """Take these records' rows before checking and acting.
+
+        The rows are *updated* (to themselves), not only selected: under
+        repeatable read a second click that waited on them then fails with a
+        serialization error whatever the first click changed, is retried by
+        the RPC layer, and its guard sees the first click's effect and
+        answers with its message, instead of both clicks acting on the same
+        snapshot (double submit, write skew between two raters)."""
+        ids = [i for i in self.ids if i]
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET id = id WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    tuple(ids),
+                ),
+                log_exceptions=False,
+            )
