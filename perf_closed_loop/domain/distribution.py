@@ -1,7 +1,8 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Forced distribution: quotas per grade (min/max % of a group), turned
-into seats for a group of n people by largest-remainder rounding."""
+into seats for a group of n people (a divisor method tops up the
+maximums, so no grade loses a seat when the group grows)."""
 
 import math
 from typing import NamedTuple
@@ -64,37 +65,51 @@ def policy_problems(policy, grade_codes):
     return problems
 
 
+def _divisor_seats(n, weights):
+    """n seats shared by weights (code -> max %) with the Sainte-Laguë
+    divisor method: seat after seat goes to the grade with the highest
+    weight / (seats + 0.5), earlier grade first on ties. A divisor method
+    never takes a seat from a grade when the group grows (largest
+    remainder does: the Alabama paradox)."""
+    codes = [code for code, weight in weights.items() if weight > 0]
+    seats = dict.fromkeys(weights, 0)
+    if not codes or not n:
+        return seats
+    total = math.fsum(weights[code] for code in codes)
+    # Each grade's seats stay within len(codes) of its exact share: start
+    # below that and hand out the rest one by one, as from zero.
+    for code in codes:
+        share = n * weights[code] / total
+        seats[code] = max(0, math.floor(share) - len(codes) - 1)
+    order = {code: index for index, code in enumerate(weights)}
+    while sum(seats.values()) < n:
+        best = min(
+            codes,
+            key=lambda code: (-weights[code] / (seats[code] + 0.5), order[code]),
+        )
+        seats[best] += 1
+    return seats
+
+
 def quota_counts(group_size, policy):
     """Seats per grade for a group: code -> (min_count, max_count).
 
-    Maximums are floor(n * max %); while they leave people without a seat,
-    one more seat goes to the grade with the largest remainder (earlier
-    grade first on ties) that may still round up. Minimums are floor(n *
-    min %), never above the maximum. ValueError when the group size is not
-    a whole number from 0 to MAX_PEOPLE."""
+    Maximums are floor(n * max %), raised where needed so that everybody
+    has a seat: the seats of the n people shared in proportion to the max %
+    (Sainte-Laguë), so a grade never loses a seat when the group grows.
+    Minimums are floor(n * min %), never above the maximum. ValueError when
+    the group size is not a whole number from 0 to MAX_PEOPLE."""
     n = numbers.whole(group_size, "The group size", MAX_PEOPLE)
     bounds = {code: _bounds(b) for code, b in policy.items()}
     for code, (low, high) in bounds.items():
         if not (0 <= low <= high <= 100):
             raise ValueError(f"Invalid quota for grade {code}: {low}–{high} %.")
-    exact_max = {code: n * high / 100.0 for code, (_low, high) in bounds.items()}
-    max_counts = {code: math.floor(v + TOLERANCE) for code, v in exact_max.items()}
-    order = sorted(
-        (code for code in bounds if bounds[code][1] > 0),
-        key=lambda code: (
-            -(exact_max[code] - math.floor(exact_max[code] + TOLERANCE)),
-            list(bounds).index(code),
-        ),
-    )
-    for code in order:
-        if sum(max_counts.values()) >= n:
-            break
-        if max_counts[code] < math.ceil(exact_max[code] - TOLERANCE):
-            max_counts[code] += 1
+    shared = _divisor_seats(n, {code: high for code, (_low, high) in bounds.items()})
     result = {}
-    for code, (low, _high) in bounds.items():
-        min_count = min(math.floor(n * low / 100.0 + TOLERANCE), max_counts[code])
-        result[code] = (min_count, min(max_counts[code], n))
+    for code, (low, high) in bounds.items():
+        max_count = min(max(math.floor(n * high / 100.0 + TOLERANCE), shared[code]), n)
+        min_count = min(math.floor(n * low / 100.0 + TOLERANCE), max_count)
+        result[code] = (min_count, max_count)
     return result
 
 
