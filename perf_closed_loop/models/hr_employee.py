@@ -17,19 +17,13 @@ class HrEmployee(models.Model):
 
         Returns {employee: (manager, skip manager, head, cases)} with
         employee records (empty when nobody: HR stands in). One read of the
-        companies' employees, users and departments, whatever their number.
+        companies' departments, then one per level of the chart above these
+        employees and the department heads, whatever the company's size.
         """
         if not self:
             return {}
         Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
         companies = self.sudo().company_id.ids
-        rows = Employee.search_fetch(
-            [("company_id", "in", companies)],
-            ["parent_id", "department_id", "user_id", "active"],
-        )
-        rows |= self.sudo().with_context(active_test=False)
-        users = rows.user_id.with_context(active_test=False)
-        users.fetch(["active"])
         departments = (
             self.env["hr.department"]
             .sudo()
@@ -39,6 +33,17 @@ class HrEmployee(models.Model):
                 ["parent_id", "manager_id", "active"],
             )
         )
+        # These employees, the department managers and everybody above
+        # them: one read per level of the chart, not the whole company.
+        fields_ = ["parent_id", "department_id", "user_id", "active"]
+        rows = Employee.browse()
+        frontier = Employee.browse(set(self.ids) | set(departments.manager_id.ids))
+        while frontier:
+            frontier.fetch(fields_)
+            rows |= frontier
+            frontier = frontier.parent_id - rows
+        users = rows.user_id.with_context(active_test=False)
+        users.fetch(["active"])
         people = {
             e.id: org.Person(
                 e.parent_id.id or None,

@@ -375,6 +375,7 @@ class PerfCalibration(models.Model):
     def action_reject(self, reason=None):
         if not reason:
             return self.env["perf.review.reason"]._ask(self, "reject_calibration")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self._check_can_reject()
         self._do_reject(reason)

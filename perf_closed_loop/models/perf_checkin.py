@@ -1,5 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import reprlib
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -18,6 +20,7 @@ class PerfCheckin(models.Model):
 
     _name = "perf.checkin"
     _description = "Check-in"
+    _inherit = ["perf.number.mixin"]
     _order = "date desc, id desc"
 
     review_id = fields.Many2one(
@@ -59,6 +62,15 @@ class PerfCheckin(models.Model):
             "Progress goes from 0 to 100%.",
         ),
     ]
+
+    def _perf_number_problem(self, name, value):
+        problem = super()._perf_number_problem(name, value)
+        if name == "progress" and (problem or not 0 <= float(value or 0) <= 100):
+            return self.env._(
+                "Progress goes from 0 to 100%%, not %(value)s.",
+                value=reprlib.repr(value),
+            )
+        return problem
 
     @api.model_create_multi
     def create(self, vals_list):

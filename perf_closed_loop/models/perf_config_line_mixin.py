@@ -18,6 +18,7 @@ class PerfConfigLineMixin(models.AbstractModel):
 
     _name = "perf.config.line.mixin"
     _description = "Configuration line validated by its parent"
+    _inherit = ["perf.number.mixin"]
 
     _perf_parent_field = None
 

@@ -12,6 +12,7 @@ class PerfConfigParentMixin(models.AbstractModel):
 
     _name = "perf.config.parent.mixin"
     _description = "Configuration record validating its lines"
+    _inherit = ["perf.number.mixin"]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,11 +7,12 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..domain import assignment as assignment_rules
 from ..domain import calibration as calibration_rules
 from ..domain import org
+from .perf_state_mixin import STATE_CONTEXT, STATE_TOKEN
 from .perf_todo_mixin import BULK_CONTEXT, TODO_TYPE
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ class PerfCycle(models.Model):
     Access: HR officers create, preview, launch, move the phases on and
     cancel cycles of their companies; managers and employees read the
     cycles of their reviews. ``state`` changes only through the buttons.
+    Nothing launched is ever deleted: only a draft cycle may be; cancelling
+    archives the cycle and keeps every review, rating and reason.
 
     Company-wide phases (launch, start of the evaluation, publication) run
     as one background job per cycle: the job's queue is computed once, and
@@ -56,6 +59,9 @@ class PerfCycle(models.Model):
         tracking=True,
         help="Approves goals when a flow asks for HR approval, and receives "
         "the to-dos nobody else can take.",
+    )
+    active = fields.Boolean(
+        default=True, help="Cancelled cycles are archived, with all they hold."
     )
     date_start = fields.Date(string="Period from", required=True, tracking=True)
     date_end = fields.Date(string="Period to", required=True, tracking=True)
@@ -184,6 +190,55 @@ class PerfCycle(models.Model):
             "The period must end after it starts.",
         ),
     ]
+
+    def write(self, vals):
+        if "active" in vals and self.env.context.get(STATE_CONTEXT) is not STATE_TOKEN:
+            raise UserError(
+                self.env._("A cycle is archived by cancelling it, and stays archived.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_launched(self):
+        launched = self.filtered(lambda c: c.state != "draft" or c.review_ids)
+        if launched:
+            raise UserError(
+                self.env._(
+                    "A launched cycle is never deleted (%(cycles)s): cancel it "
+                    "instead; it is archived with everything it holds.",
+                    cycles=", ".join(launched.mapped("name")),
+                )
+            )
+
+    @api.constrains(
+        "date_end", "goal_deadline", "evaluation_deadline", "calibration_deadline"
+    )
+    def _check_deadlines(self):
+        _ = self.env._
+        for cycle in self:
+            problems = []
+            if cycle.goal_deadline and cycle.goal_deadline > cycle.date_end:
+                problems.append(_("the goals are due after the period ends."))
+            if (
+                cycle.goal_deadline
+                and cycle.evaluation_deadline
+                and cycle.evaluation_deadline < cycle.goal_deadline
+            ):
+                problems.append(_("the evaluation is due before the goals."))
+            if (
+                cycle.evaluation_deadline
+                and cycle.calibration_deadline
+                and cycle.calibration_deadline < cycle.evaluation_deadline
+            ):
+                problems.append(_("the calibration is due before the evaluation."))
+            if problems:
+                raise ValidationError(
+                    _(
+                        "The cycle “%(cycle)s” cannot be saved:\n%(problems)s",
+                        cycle=cycle.name,
+                        problems="\n".join(f"• {p}" for p in problems),
+                    )
+                )
 
     # ----------------------------------------------------------- compute
     @api.depends(
@@ -820,6 +875,10 @@ class PerfCycle(models.Model):
         done, remaining = cycles[0]._run_job_batch()
         remaining += len(cycles) - 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            # Committed with the batch: a worker that dies before the next
+            # one leaves this call for the next cron worker, not tomorrow.
+            self.env.ref("perf_closed_loop.ir_cron_perf_cycle_jobs")._trigger()
 
     # -------------------------------------------------------------- launch
     def _job_launch(self, items, _options):
@@ -976,6 +1035,8 @@ class PerfCycle(models.Model):
         """Pending to-dos (and their notifications), one batch per call."""
         done, remaining = self._deliver_todo_batch()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
 
     def action_start_execution(self):
         self._lock_for_update()
@@ -1281,6 +1342,17 @@ class PerfCycle(models.Model):
         self._check_hr()
         self.ensure_one()
         start, end = self.date_start, self.date_end
+        try:
+            return self._prepare_next_cycle(start, end)
+        except OverflowError:
+            raise UserError(
+                self.env._(
+                    "The cycle after “%(cycle)s” would end after the year 9999.",
+                    cycle=self.name,
+                )
+            ) from None
+
+    def _prepare_next_cycle(self, start, end):
         if start.day == 1 and (end + timedelta(days=1)).day == 1:
             # Whole months (a half-year, a quarter): the next as many months.
             months = relativedelta(end + timedelta(days=1), start)
@@ -1294,6 +1366,7 @@ class PerfCycle(models.Model):
         new = self.copy(
             {
                 "name": self.env._("%(name)s (next cycle)", name=self.name),
+                "active": True,
                 "date_start": start + shift,
                 "date_end": forward(end + timedelta(days=1)) - timedelta(days=1),
                 "goal_deadline": forward(self.goal_deadline),
@@ -1355,6 +1428,7 @@ class PerfCycle(models.Model):
                 "target": "new",
                 "context": {"default_cycle_id": self.id},
             }
+        reason = self._checked_reason(reason)
         self._do_cancel(reason)
         return True
 
@@ -1362,6 +1436,10 @@ class PerfCycle(models.Model):
         for cycle in self:
             reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
             reviews._todo_activities().unlink()
+            # Approvals nobody will give any more: cancelled, kept.
+            reviews.approval_ids.filtered(lambda a: a.state == "pending").write(
+                {"state": "cancelled"}
+            )
             ratings = reviews.rating_ids.filtered(
                 lambda r: r.state in ("waiting", "todo")
             )
@@ -1370,7 +1448,11 @@ class PerfCycle(models.Model):
             reviews._write_state(
                 {"state": "cancelled", "cancel_reason": reason, "todo_pending": False}
             )
-            cycle._write_state({"state": "cancelled", "cancel_reason": reason})
+            # Archived, not deleted: the reviews, ratings, reasons and chatter
+            # stay readable by the same people.
+            cycle._write_state(
+                {"state": "cancelled", "cancel_reason": reason, "active": False}
+            )
             cycle.message_post(
                 body=self.env._("Cycle cancelled: %(reason)s", reason=reason),
                 subtype_xmlid="mail.mt_comment",

@@ -29,3 +29,9 @@ class PerfDistributionPolicyLine(models.Model):
             "Each grade has one quota line per policy.",
         ),
     ]
+
+    def _perf_number_problem(self, name, value):
+        problem = super()._perf_number_problem(name, value)
+        if problem:
+            return self.env._("The quota cannot be saved: %(problem)s", problem=problem)
+        return problem

@@ -110,6 +110,10 @@ class PerfFlow(models.Model):
                 "calibration must come after the rating steps."
             ),
             "negative_weight": _("a step weight cannot be negative."),
+            "weight_not_a_number": _("a step weight must be a number."),
+            "tiny_weight": _(
+                "a rating step weighs less than 0.01: give it a weight or 0."
+            ),
         }
         if problem.kind in messages:
             return messages[problem.kind]

@@ -1,8 +1,12 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..domain import flow as flow_rules
+
+# A step longer than a year is a typing mistake (and far dates overflow).
+MAX_DEADLINE_DAYS = 365
 
 KINDS = [
     ("goal_setting", "Goal setting"),
@@ -117,6 +121,11 @@ class PerfFlowStep(models.Model):
             "The comment threshold cannot be negative.",
         ),
         (
+            "deadline_days_range",
+            "CHECK(deadline_days >= 0 AND deadline_days <= 365)",
+            "The days to complete a step go from 0 to 365.",
+        ),
+        (
             "peer_range",
             "CHECK(peer_min >= 0 AND peer_max >= peer_min)",
             "The maximum number of peers cannot be below the minimum.",
@@ -152,3 +161,16 @@ class PerfFlowStep(models.Model):
             self.weight = 0.0
         if self.kind in ("peer", "designated", "skip_level"):
             self.optional = True
+
+    @api.constrains("deadline_days")
+    def _check_deadline_days(self):
+        for step in self:
+            if not 0 <= step.deadline_days <= MAX_DEADLINE_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The days to complete a step go from 0 to %(max)s, "
+                        "not %(days)s.",
+                        max=MAX_DEADLINE_DAYS,
+                        days=step.deadline_days,
+                    )
+                )

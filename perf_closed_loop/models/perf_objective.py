@@ -1,7 +1,9 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from .perf_state_mixin import INVISIBLE
 
 
 class PerfObjective(models.Model):
@@ -10,6 +12,7 @@ class PerfObjective(models.Model):
 
     _name = "perf.objective"
     _description = "Objective"
+    _inherit = ["perf.number.mixin"]
     _order = "review_id, sequence, id"
 
     review_id = fields.Many2one(
@@ -33,6 +36,12 @@ class PerfObjective(models.Model):
     _sql_constraints = [
         ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
     ]
+
+    @api.constrains("name")
+    def _check_name(self):
+        for record in self:
+            if not (record.name or "").strip().strip(INVISIBLE).strip():
+                raise ValidationError(self.env._("An objective needs a name."))
 
     @api.depends("key_result_ids.progress", "key_result_ids.weight")
     def _compute_progress(self):

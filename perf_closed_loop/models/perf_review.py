@@ -653,6 +653,7 @@ class PerfReview(models.Model):
     def action_reject_goals(self, reason=None):
         if not reason:
             return self._reason_wizard("reject_goals")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self._check_can_reject_goals()
         self._do_reject_goals(reason)
@@ -661,6 +662,7 @@ class PerfReview(models.Model):
     def action_request_goal_change(self, reason=None):
         if not reason:
             return self._reason_wizard("request_goal_change")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self._check_can_request_goal_change()
         self._do_request_goal_change(reason)
@@ -702,11 +704,22 @@ class PerfReview(models.Model):
     def _check_goals_complete(self):
         for review in self:
             kpis = review.line_ids.filtered(lambda x: x.kind == "kpi")
-            problems = goal_rules.goal_problems(
-                [(x.origin, x.weight) for x in kpis],
-                [(o.weight, len(o.key_result_ids)) for o in review.objective_ids],
-                review._goal_rules(),
-            )
+            try:
+                problems = goal_rules.goal_problems(
+                    [(x.origin, x.weight) for x in kpis],
+                    [(o.weight, len(o.key_result_ids)) for o in review.objective_ids],
+                    review._goal_rules(),
+                )
+            except ValueError:
+                # A weight stored outside the form (a script, an import)
+                # that no total can use.
+                raise UserError(
+                    self.env._(
+                        "The goals of %(review)s cannot be submitted: a weight is "
+                        "not a number from 0 up. Correct the weights.",
+                        review=review.display_name,
+                    )
+                ) from None
             if problems:
                 raise UserError(
                     self.env._(
@@ -893,6 +906,9 @@ class PerfReview(models.Model):
             ).sudo().write({"state": "cancelled"})
             review._close_todos()
             setter = review._goal_setter_user()
+            # Nothing submitted is lost either: the chatter keeps the goals
+            # as they were sent.
+            submitted = review._goals_html(review._goals_snapshot())
             if review.goal_change_state:
                 # Nothing approved is lost: the approved goals come back.
                 review._restore_goals(review.approved_goals)
@@ -918,7 +934,8 @@ class PerfReview(models.Model):
                     review.cycle_id.goal_deadline,
                 )
             review.message_post(
-                body=body,
+                body=Markup("%s<br/>%s%s")
+                % (body, self.env._("The goals as submitted:"), submitted),
                 partner_ids=setter.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
@@ -1557,7 +1574,12 @@ class PerfReview(models.Model):
                         skipped.setdefault(review, []).append(step.id)
                     else:
                         to_nominate |= review
-        ratings = self.env["perf.review.rating"].sudo().create(vals_list)
+        ratings = (
+            self.env["perf.review.rating"]
+            .sudo()
+            .with_context(**BULK_CONTEXT)
+            .create(vals_list)
+        )
         for rating in ratings.filtered("nomination_id"):
             rating.nomination_id.rating_id = rating
         for review, step_ids in skipped.items():
@@ -1965,6 +1987,10 @@ class PerfReview(models.Model):
 
     def action_acknowledge(self, comment=None):
         """The employee read their result (and may say something)."""
+        if isinstance(comment, str) and "\x00" in comment:
+            raise UserError(
+                self.env._("The comment contains a NUL character: remove it.")
+            )
         self._lock_for_update()
         self._check_can_acknowledge()
         self._do_acknowledge(comment)

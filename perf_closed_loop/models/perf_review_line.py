@@ -1,9 +1,10 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..domain import scoring
+from .perf_state_mixin import INVISIBLE
 
 GOAL_FIELDS = {
     "name",
@@ -30,6 +31,7 @@ class PerfReviewLine(models.Model):
 
     _name = "perf.review.line"
     _description = "Review Indicator"
+    _inherit = ["perf.number.mixin"]
     _order = "review_id, kind, sequence, id"
 
     review_id = fields.Many2one(
@@ -83,6 +85,14 @@ class PerfReviewLine(models.Model):
     _sql_constraints = [
         ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
     ]
+
+    @api.constrains("name")
+    def _check_name(self):
+        for record in self:
+            if not (record.name or "").strip().strip(INVISIBLE).strip():
+                raise ValidationError(
+                    self.env._("An indicator or key result needs a name.")
+                )
 
     @api.depends("name", "objective_id")
     def _compute_display_name(self):

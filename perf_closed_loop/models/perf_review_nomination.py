@@ -4,6 +4,8 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .perf_state_mixin import checked_reason
+
 
 class PerfReviewNomination(models.Model):
     """A peer nominated to rate a review (同事评价): nominated by the
@@ -59,6 +61,7 @@ class PerfReviewNomination(models.Model):
         """The manager refuses a proposed peer; the employee names another."""
         if not reason:
             return self.env["perf.review.reason"]._ask(self, "refuse_peer")
+        reason = checked_reason(self.env, reason)
         self.check_access("read")
         self.sudo().review_id._lock_for_update()
         self.env.cr.execute(

@@ -1,5 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -205,20 +206,31 @@ class PerfReviewRating(models.Model):
             template = rating.review_id.template_id
             weights = template._section_weights() if template else {}
             objectives = list(values["objectives"].values())
-            total = evaluation.rating_total(
-                values["kpi"], objectives, values["question"], weights
-            )
-            rating.total_score = total or 0.0
-            rating.kpi_score = (
-                evaluation.rating_total(values["kpi"], [], [], {"kpi": 100}) or 0.0
-            )
-            rating.okr_score = (
-                evaluation.rating_total([], objectives, [], {"okr": 100}) or 0.0
-            )
-            rating.question_score = (
-                evaluation.rating_total([], [], values["question"], {"question": 100})
-                or 0.0
-            )
+            try:
+                rating.total_score = (
+                    evaluation.rating_total(
+                        values["kpi"], objectives, values["question"], weights
+                    )
+                    or 0.0
+                )
+                rating.kpi_score = (
+                    evaluation.rating_total(values["kpi"], [], [], {"kpi": 100}) or 0.0
+                )
+                rating.okr_score = (
+                    evaluation.rating_total([], objectives, [], {"okr": 100}) or 0.0
+                )
+                rating.question_score = (
+                    evaluation.rating_total(
+                        [], [], values["question"], {"question": 100}
+                    )
+                    or 0.0
+                )
+            except ValueError:
+                # A score or weight no total can use (stored outside the
+                # form: a script, an import): no total until it is fixed;
+                # submitting names the line.
+                rating.total_score = rating.kpi_score = 0.0
+                rating.okr_score = rating.question_score = 0.0
             rating.scored_count = len(lines.filtered("scored"))
             rating.line_count = len(lines)
 
@@ -418,6 +430,7 @@ class PerfReviewRating(models.Model):
         """Send this submitted rating back to its rater (驳回)."""
         if not reason:
             return self._reason_wizard("reject_rating")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self.sudo().review_id._lock_for_update()
         self._check_can_reject()
@@ -427,6 +440,7 @@ class PerfReviewRating(models.Model):
     def action_decline(self, reason=None):
         if not reason:
             return self._reason_wizard("decline_rating")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self.sudo().review_id._lock_for_update()
         self._check_can_decline()
@@ -436,6 +450,7 @@ class PerfReviewRating(models.Model):
     def action_cancel(self, reason=None):
         if not reason:
             return self._reason_wizard("cancel_rating")
+        reason = self._checked_reason(reason)
         self._lock_for_update()
         self.sudo().review_id._lock_for_update()
         self._check_can_cancel()
@@ -457,6 +472,8 @@ class PerfReviewRating(models.Model):
         self.sudo().review_id._lock_for_update()
         self._check_can_reassign()
         user = self.env["res.users"].browse(int(user))
+        if reason:
+            reason = self._checked_reason(reason)
         self._do_reassign(user, reason or "")
         return True
 
@@ -720,14 +737,13 @@ class PerfReviewRating(models.Model):
         scores, their raters a to-do (at once, or through the batched job)."""
         if not self:
             return
-        today_deadlines = {rating.id: rating._next_deadline() for rating in self}
+        # One write per distinct deadline, not one per rating.
+        by_deadline = defaultdict(list)
         for rating in self:
-            rating._write_state(
-                {
-                    "state": "todo",
-                    "deadline": today_deadlines[rating.id],
-                    "todo_pending": not now,
-                }
+            by_deadline[rating._next_deadline()].append(rating.id)
+        for deadline, ids in by_deadline.items():
+            self.browse(ids)._write_state(
+                {"state": "todo", "deadline": deadline, "todo_pending": not now}
             )
         self.filtered(lambda r: not r.score_line_ids)._create_score_lines()
         if now:
@@ -743,16 +759,21 @@ class PerfReviewRating(models.Model):
             for line in review.line_ids:
                 if line.weight <= 0 and line.kind != "question":
                     continue
-                suggested = evaluation.suggested_score(
-                    line.kind,
-                    actual=line.actual_value,
-                    target=line.target_value,
-                    direction=line.direction,
-                    auto_score=line.auto_score,
-                    cap=line.score_cap,
-                    progress=line.progress,
-                    key_result_mode=mode,
-                )
+                try:
+                    suggested = evaluation.suggested_score(
+                        line.kind,
+                        actual=line.actual_value,
+                        target=line.target_value,
+                        direction=line.direction,
+                        auto_score=line.auto_score,
+                        cap=line.score_cap,
+                        progress=line.progress,
+                        key_result_mode=mode,
+                    )
+                except ValueError:
+                    # Numbers no score can come from (stored outside the
+                    # form): the rater scores the line by hand.
+                    suggested = None
                 low, high = evaluation.score_bounds(
                     line.kind, line.auto_score, line.score_cap
                 )

@@ -25,6 +25,7 @@ class PerfReviewRatingLine(models.Model):
 
     _name = "perf.review.rating.line"
     _description = "Rating Score"
+    _inherit = ["perf.number.mixin"]
     _order = "rating_id, section, sequence, id"
 
     rating_id = fields.Many2one(
@@ -161,5 +162,17 @@ class PerfReviewRatingLine(models.Model):
                             line=self[:1].display_name,
                         )
                     )
+                for line in self:
+                    if not line.score_min <= score <= line.score_max:
+                        raise UserError(
+                            self.env._(
+                                "A score of “%(line)s” goes from %(low)s to "
+                                "%(high)s, not %(score)s.",
+                                line=line.display_name,
+                                low=f"{line.score_min:g}",
+                                high=f"{line.score_max:g}",
+                                score=f"{score:g}",
+                            )
+                        )
             vals["score"] = score or 0.0
         return super().write(vals)

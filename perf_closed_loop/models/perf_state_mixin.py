@@ -9,6 +9,22 @@ from odoo.tools import SQL
 STATE_TOKEN = object()
 STATE_CONTEXT = "perf_state_change"
 
+# Characters that show nothing: a reason made only of them is blank.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def checked_reason(env, reason):
+    """``reason`` as given, or a clear error when it is no reason: not
+    text, blank (spaces, ideographic spaces, invisible characters only) or
+    holding a NUL character (PostgreSQL stores none)."""
+    if not isinstance(reason, str):
+        raise UserError(env._("The reason must be text."))
+    if "\x00" in reason:
+        raise UserError(env._("The reason contains a NUL character: remove it."))
+    if not reason.strip().strip(INVISIBLE).strip():
+        raise UserError(env._("Give a reason: it cannot be blank."))
+    return reason
+
 
 class PerfStateMixin(models.AbstractModel):
     """A record whose ``state`` moves only through its buttons.
@@ -56,6 +72,9 @@ class PerfStateMixin(models.AbstractModel):
                     document=self.env["ir.model"]._get(self._name).name,
                 )
             )
+
+    def _checked_reason(self, reason):
+        return checked_reason(self.env, reason)
 
     def _lock_for_update(self):
         """Take these records' rows before checking and acting.

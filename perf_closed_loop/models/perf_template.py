@@ -172,7 +172,16 @@ class PerfTemplate(models.Model):
     )
     def _check_weights(self):
         for template in self:
-            problems = template._weight_problems()
+            try:
+                problems = template._weight_problems()
+            except ValueError:
+                # A weight the maths refuses (negative, too large to add).
+                problems = [
+                    self.env._(
+                        "a weight cannot be negative and must be a number small "
+                        "enough to add up."
+                    )
+                ]
             if problems:
                 raise ValidationError(
                     self.env._(

@@ -59,3 +59,12 @@ class PerfTemplateKpi(models.Model):
         return scoring.kpi_auto_score(
             actual, self.target_value, self.direction, cap=self.score_cap
         )
+
+    def _perf_number_problem(self, name, value):
+        problem = super()._perf_number_problem(name, value)
+        if problem and name == "score_cap":
+            return self.env._(
+                "The score cap must be between 100 and 150, not %(value)s.",
+                value=value,
+            )
+        return problem

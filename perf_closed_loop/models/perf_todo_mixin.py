@@ -5,6 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.tools import create_index
 from odoo.tools.misc import format_date
 
 BULK_CONTEXT = {
@@ -48,9 +49,23 @@ class PerfTodoMixin(models.AbstractModel):
     # for ratings: it would name an anonymous peer).
     _todo_done_message = True
 
+    # Indexed in ``init``, only where true: the delivery job looks for the
+    # few pending rows among thousands delivered.
     todo_pending = fields.Boolean(
-        readonly=True, index=True, copy=False, help="To-do not delivered yet."
+        readonly=True, copy=False, help="To-do not delivered yet."
     )
+
+    def init(self):
+        super().init()
+        if self._abstract or not self._auto:
+            return
+        create_index(
+            self.env.cr,
+            f"{self._table}_todo_pending_id_index",
+            self._table,
+            ['"id"'],
+            where='"todo_pending"',
+        )
 
     # ---------------------------------------------------------- one by one
     def _env_for(self, user):

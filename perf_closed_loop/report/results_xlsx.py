@@ -36,7 +36,17 @@ def build(columns, rows, department_column, grade_codes, labels):
     average, chart title, final grade column index under "grade_column",
     final score column index under "score_column")."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Texts are never formulas, numbers or links, whatever they start with
+    # ("=1+1" in a note or a grade code stays text).
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     header = book.add_format(
         {"bold": True, "bg_color": "#714B67", "font_color": "#FFFFFF", "border": 1}
     )
@@ -46,7 +56,7 @@ def build(columns, rows, department_column, grade_codes, labels):
     def write_sheet(name, sheet_rows):
         sheet = book.add_worksheet(sheet_name(name, taken))
         for col, (title, width, _kind) in enumerate(columns):
-            sheet.write(0, col, title, header)
+            sheet.write_string(0, col, title, header)
             sheet.set_column(col, col, width)
         for row_index, values in enumerate(sheet_rows, start=1):
             for col, value in enumerate(values):
@@ -73,7 +83,7 @@ def build(columns, rows, department_column, grade_codes, labels):
     summary_headers = [labels["department"], *grade_codes, labels["total"]]
     summary_headers.append(labels["average"])
     for col, title in enumerate(summary_headers):
-        summary.write(0, col, title, header)
+        summary.write_string(0, col, str(title), header)
     summary.set_column(0, 0, 28)
     summary.set_column(1, len(summary_headers), 10)
     grade_col = labels["grade_column"]

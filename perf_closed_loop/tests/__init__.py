@@ -24,3 +24,4 @@ from . import test_tour_calibration
 from . import test_security_matrix
 from . import test_hostile_input
 from . import test_concurrency
+from . import test_nothing_lost

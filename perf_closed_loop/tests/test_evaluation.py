@@ -269,9 +269,9 @@ class TestEvaluation(PerfEvalCase):
         with self.assertRefused(UserError, "“Teamwork” has no score"):
             rating.action_submit()
         teamwork = rating.score_line_ids.filtered(lambda x: x.name == "Teamwork")
-        teamwork.score = 120
-        with self.assertRefused(UserError, "“Teamwork”: the score must be between 0"):
-            rating.action_submit()
+        # Beyond the line's bounds: refused when saved, with the bounds.
+        with self.assertRefused(UserError, "“Teamwork” goes from 0 to 100, not 120"):
+            teamwork.score = 120
         revenue = rating.score_line_ids.filtered(lambda x: x.name == "Revenue")
         revenue.score = 60  # suggested 90: a comment is needed
         teamwork.score = 80

@@ -31,7 +31,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import PerfEvalCase, PerfOrgCase, PerfResultsCase
 
@@ -74,6 +74,22 @@ class HostileMixin:
         with self.assertRaises(UserError):
             func()
             self.env.flush_all()
+
+    def _store_raw(self, record, **values):
+        """Store ``values`` in ``record``'s row with SQL, past the ORM's
+        checks, as a script or an older version could have."""
+        self.env.flush_all()
+        for name, value in values.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s = %s WHERE id = %s",
+                    SQL.identifier(record._table),
+                    SQL.identifier(name),
+                    value,
+                    record.id,
+                )
+            )
+        record.invalidate_recordset(list(values))
 
     @contextmanager
     def _rolled_back(self):
@@ -359,13 +375,16 @@ class TestHostileInput(HostileMixin, PerfOrgCase):
                 )
 
     def test_goal_submission_with_broken_weights_is_a_message(self):
-        """Weights that came in another way (an import, a script) stop the
-        submission with a message, never a traceback."""
+        """Weights that came in another way (SQL, an older version: the ORM
+        refuses them) stop the submission with a message, never a
+        traceback."""
         review = self._review(self._launch(self._cycle()).cycle_id, self.emp_sales)
         revenue = review.line_ids.filtered(lambda x: x.name == "Revenue")
+        with self.assertRaises(ValidationError):
+            revenue.sudo().write({"weight": NAN})
         for weight in (NAN, INF):
             with self.subTest(weight=weight):
-                revenue.sudo().write({"weight": weight})
+                self._store_raw(revenue, weight=weight)
                 with self.assertRefused(UserError, "cannot be submitted"):
                     review.with_user(self.user_sales).action_submit_goals()
         revenue.sudo().write({"weight": HUGE})
@@ -628,10 +647,11 @@ class TestHostileInputEvaluation(HostileMixin, PerfEvalCase):
         self.assertEqual(checkin.note, "  ")
 
     def test_evaluation_starts_despite_broken_goal_numbers(self):
-        """A NaN that got into a goal (an import, a script) leaves no NaN
-        suggested score and no traceback when the evaluation starts."""
+        """A NaN that got into a goal (SQL, an older version: the ORM refuses
+        it) leaves no NaN suggested score and no traceback when the
+        evaluation starts."""
         revenue = self._revenue().sudo()
-        revenue.write({"actual_value": NAN, "target_value": NAN})
+        self._store_raw(revenue, actual_value=NAN, target_value=NAN)
         try:
             self._start_evaluation()
             line = self._rating("self").score_line_ids.filtered(
