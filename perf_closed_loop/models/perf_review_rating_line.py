@@ -164,14 +164,15 @@ class PerfReviewRatingLine(models.Model):
                     )
                 for line in self:
                     if not line.score_min <= score <= line.score_max:
+                        low, high = line.score_min, line.score_max
                         raise UserError(
                             self.env._(
                                 "A score of “%(line)s” goes from %(low)s to "
                                 "%(high)s, not %(score)s.",
                                 line=line.display_name,
-                                low=f"{line.score_min:g}",
-                                high=f"{line.score_max:g}",
-                                score=f"{score:g}",
+                                low=format(low, "g"),
+                                high=format(high, "g"),
+                                score=format(score, "g"),
                             )
                         )
             vals["score"] = score or 0.0
