@@ -228,6 +228,8 @@ MATRIX = {
     "cycle.read": ("read the cycle", _roles(INTERNAL, ALL)),
     "cycle.action_publish": ("publish the results", {}),
     "cycle.action_launch": ("launch the cycle again", {}),
+    "cycle.unlink": ("delete the cycle", {}),
+    "cycle.archive": ("archive the cycle by hand", {}),
     "config.write_template": (
         "change the review template",
         _roles(("admin",), ALL),

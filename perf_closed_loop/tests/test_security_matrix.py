@@ -555,6 +555,12 @@ class TestSecurityMatrix(HttpCase):
             "cycle.action_launch": lambda: self.rpc(
                 role, "perf.cycle", "action_launch", [self.cycle.id]
             ),
+            "cycle.unlink": lambda: self.rpc(
+                role, "perf.cycle", "unlink", [self.cycle.id]
+            ),
+            "cycle.archive": lambda: self.rpc(
+                role, "perf.cycle", "action_archive", [self.cycle.id]
+            ),
             "config.write_template": lambda: self.rpc(
                 role,
                 "perf.template",
