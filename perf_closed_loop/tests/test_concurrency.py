@@ -347,6 +347,36 @@ class TestConcurrentClicks(BaseCase):
         self.assertEqual(sorted(states), ["approved", "pending"])
         self.assertEqual(approvals["state"], "goal_approval")
 
+    def test_two_approvers_of_the_chain_approve_at_once(self):
+        """The manager (first approver) and the skip-level (second) click
+        Approve together: the skip-level's click counts only if it comes
+        after the manager's, else it is refused; never both on one
+        snapshot, never an approval out of order."""
+        self.launch()
+        review = self.review()
+        self.call("employee", "perf.review", "action_submit_goals", [review])
+        _results, errors = self.race(
+            ("manager", "perf.review", "action_approve_goals", [[review]], {}),
+            ("skip", "perf.review", "action_approve_goals", [[review]], {}),
+        )
+        self.assertIsNone(errors[0], "the manager's turn came first")
+        values = self.read_committed(
+            "perf.review", [review], ["approval_ids", "state"]
+        )[0]
+        approvals = self.read_committed(
+            "perf.review.approval", values["approval_ids"], ["state", "sequence"]
+        )
+        states = [a["state"] for a in sorted(approvals, key=lambda a: a["sequence"])]
+        if errors[1] is None:
+            # The skip-level's click ran after the manager's: both count.
+            self.assertEqual(states, ["approved", "approved"])
+            self.assertEqual(values["state"], "execution")
+        else:
+            self.assertIsInstance(errors[1], UserError, repr(errors[1]))
+            self.assertRegex(str(errors[1]), "waiting for")
+            self.assertEqual(states, ["approved", "pending"])
+            self.assertEqual(values["state"], "goal_approval")
+
     def test_a_rater_submits_twice(self):
         review = self.to_evaluation()
         rating = self.rating(review, "self")
