@@ -19,7 +19,23 @@ the background jobs (one committed batch per call):
    (by the HR officer) and the job's batches;
 4. evaluation to-dos: ``_cron_deliver_todos`` until none is pending;
 5. final-score recompute: every rating submitted with scores (in bulk,
-   untimed), then ``_recompute_scores`` of all the cycle's reviews.
+   untimed), then ``_recompute_scores`` of all the cycle's reviews;
+6. the calibration screen: the calibration started through its preview by
+   the HR officer, who merges the groups of the first 20 departments into
+   one (untimed: 1,980 people at 10,000 employees, 180 at 1,000), then the
+   ``web_read`` the calibration form makes (the specification the web
+   client builds from the form view: its fields, the distribution and
+   leniency tables, the people list's first page of 40 in its order), once
+   as the group's calibrator and once as the HR officer;
+7. publication: every group approved (in bulk, untimed), then
+   ``action_publish`` (by the HR officer) and the job's batches;
+8. publication to-dos: ``_cron_deliver_todos`` until none is pending;
+9. export: ``action_export_xlsx`` of the cycle by the HR officer;
+10. final scores by department over 5 cycles: 4 earlier closed cycles each
+    get a copy of this cycle's reviews (SQL, untimed: 50,000 reviews at
+    10,000 employees), then the grouped read of the cycle dashboard
+    (``_read_group`` by department, count and average final score) over
+    every review with a final score, as the HR officer.
 
 It prints one Markdown table (min and median seconds over the runs, the
 median CPU seconds of the Odoo process, queries, batches and the seconds of
@@ -54,6 +70,11 @@ WORK = REPO / ".bench"
 CYCLE = "Bench cycle"
 HR_LOGIN = "bench_hr"
 DEPARTMENTS = 100  # the org chart's departments (BUILD), each with its head
+MERGED = 20  # departments whose calibration groups HR merges into one
+CYCLES = 5  # cycles the statistics group (this one and 4 copies)
+# Smallest size whose departments reach the default policy's minimum group
+# size (5) besides their head, so that they are calibration groups.
+MIN_SIZE = DEPARTMENTS * 6
 
 # Untimed: org chart, HR officer, flow, template and draft cycle.
 BUILD = r'''
@@ -391,6 +412,213 @@ ready, done, mean = cr.fetchone()
 counts["final scores ready"] = ready
 counts["evaluations complete"] = done
 counts["mean final score"] = float(mean or 0)
+
+# Untimed: the start of the calibration through its preview, as HR, who
+# merges the groups of the first MERGED departments into the first one's
+# (the group the calibration screen shows below).
+action = cycle.with_user(hr).action_start_calibration()
+wizard = env["perf.cycle.calibration"].with_user(hr).browse(action["res_id"])
+group_lines = wizard.line_ids.filtered(
+    lambda line: line.kind == "group" and line.department_id
+).sorted(lambda line: line.department_id.id)
+merged = group_lines[: P["merged"]]
+merged[1:].write({"merge_into_id": merged[0].id})
+wizard.action_confirm()
+env.flush_all()
+env.cr.commit()
+env.invalidate_all()
+calibrations = env["perf.calibration"].sudo().search([("cycle_id", "=", cycle.id)])
+calibration = calibrations.filtered(
+    lambda c: c.department_id == merged[0].department_id
+)
+calibrator = calibration.calibrator_id
+counts["calibration groups"] = len(calibrations)
+counts["reviews in calibration"] = count(
+    "perf.review", [("cycle_id", "=", cycle.id), ("state", "=", "calibration")]
+)
+counts["people in the calibrated group"] = len(calibration.review_ids)
+counts["departments in the calibrated group"] = len(calibration.department_ids)
+
+
+def field_nodes(node):
+    """The <field> nodes of a view, not those of its x2many sub-views."""
+    for child in node:
+        if child.tag == "field":
+            yield child
+        elif isinstance(child.tag, str):
+            yield from field_nodes(child)
+
+
+def view_spec(node, fields, models_):
+    """The web_read specification the web client (desktop) builds for a
+    view: every field, many2one display names, the columns of an x2many's
+    list for its first page (the list's limit, 40 by default) in the list's
+    order, the names of many2many tags."""
+    spec = {}
+    for field in field_nodes(node):
+        name = field.get("name")
+        kind = fields[name]["type"]
+        hidden = bool(
+            {"1", "True"} & {field.get("invisible"), field.get("column_invisible")}
+        )
+        if kind == "many2one":
+            entry = {"fields": {} if hidden else {"display_name": {}}}
+        elif kind in ("one2many", "many2many") and not hidden:
+            sub = next((child for child in field if child.tag == "list"), None)
+            relation = fields[name]["relation"]
+            if sub is not None:
+                entry = {
+                    "fields": view_spec(sub, models_[relation]["fields"], models_),
+                    "limit": int(sub.get("limit") or 40),
+                }
+                if sub.get("default_order"):
+                    entry["order"] = sub.get("default_order")
+            else:
+                entry = {"fields": {"display_name": {}}}
+        else:
+            entry = {}
+        spec.setdefault(name, entry)
+    return spec
+
+
+def form_spec(record):
+    from lxml import etree
+
+    views = record.get_views([(False, "form")])
+    models_ = views["models"]
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    return view_spec(arch, models_[record._name]["fields"], models_)
+
+
+WEB_CONTEXT = {"bin_size": True, "lang": "en_US", "tz": "UTC"}
+
+
+def read_screen(name, user):
+    """Time what the calibration form loads (web_read), as ``user``."""
+    record = calibration.with_user(user).with_context(**WEB_CONTEXT)
+    spec = form_spec(record)
+    env.invalidate_all()
+    screen = []
+    measure(name, lambda: screen.extend(record.web_read(spec)))
+    values = screen[0]
+    rows = values["review_ids"]
+    shown = [row for row in rows if len(row) > 1]
+    return values, rows, shown
+
+
+# 6. The calibration screen -----------------------------------------------------
+for name, user, who in (
+    ("calibration_screen", calibrator, "calibrator"),
+    ("calibration_screen_hr", hr, "HR"),
+):
+    values, rows, shown = read_screen(name, user)
+    counts[f"screen ({who}): people"] = len(rows)
+    counts[f"screen ({who}): rows read"] = len(shown)
+    counts[f"screen ({who}): scores shown"] = sum(
+        1 for row in shown if row.get("final_score")
+    )
+    counts[f"screen ({who}): grade lines"] = (values["distribution_html"] or "").count(
+        "<tr class="
+    )
+    counts[f"screen ({who}): leniency lines"] = (
+        values["leniency_html"] or ""
+    ).count("<tr><td>")
+    counts[f"screen ({who}): can edit"] = int(bool(values["can_edit"]))
+
+# Untimed: every group approved by HR (its to-do void).
+calibrations.with_context(**BULK)._write_state(
+    {"state": "approved", "todo_pending": False}
+)
+env.flush_all()
+env.cr.commit()
+env.invalidate_all()
+
+# 7. Publication ------------------------------------------------------------------
+measure(
+    "publication", cycle.with_user(hr).action_publish, Cycle._cron_run_jobs, job_done
+)
+counts["reviews published"] = count(
+    "perf.review", [("cycle_id", "=", cycle.id), ("state", "=", "published")]
+)
+counts["cycle published"] = int(cycle.sudo().state == "published")
+todos_before = count("mail.activity", [("res_model", "=", "perf.review")])
+
+# 8. Publication to-dos -------------------------------------------------------------
+measure("publication_todos", None, Cycle._cron_deliver_todos, nothing_pending)
+counts["acknowledgement to-dos"] = (
+    count("mail.activity", [("res_model", "=", "perf.review")]) - todos_before
+)
+mails_now, inbox_now = mail_counts()
+counts["publication e-mails"] = mails_now - mails_after
+counts["publication inbox messages"] = inbox_now - inbox_after
+
+# 9. Export (xlsx) --------------------------------------------------------------------
+env.invalidate_all()
+measure("export", cycle.with_user(hr).action_export_xlsx)
+import base64
+import io
+import re
+import zipfile
+
+cycle.invalidate_recordset()
+content = base64.b64decode(cycle.sudo().with_context(bin_size=False).export_file)
+with zipfile.ZipFile(io.BytesIO(content)) as book:
+    sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    first = book.read("xl/worksheets/sheet1.xml").decode()
+counts["exported rows"] = len(re.findall(r"<row ", first)) - 1
+counts["export sheets"] = len(sheets)
+counts["export kB"] = round(len(content) / 1024)
+
+# Untimed: four earlier cycles, closed, each with a copy of this cycle's
+# reviews (SQL), for the statistics over five cycles.
+cr.execute(
+    """
+    SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'perf_review'
+       AND column_name NOT IN ('id', 'cycle_id', 'calibration_id')
+    """
+)
+columns = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
+for year in range(2022, 2022 + P["cycles"] - 1):
+    earlier = Cycle.sudo().with_context(**BULK).create(
+        {
+            "name": f"{P['cycle']} {year}",
+            "hr_user_id": hr.id,
+            "date_start": f"{year}-01-01",
+            "date_end": f"{year}-06-30",
+        }
+    )
+    earlier._write_state({"state": "closed"})
+    env.flush_all()
+    cr.execute(
+        f"INSERT INTO perf_review (cycle_id, {columns}) "
+        f"SELECT %s, {columns} FROM perf_review WHERE cycle_id = %s",
+        [earlier.id, cycle.id],
+    )
+cr.execute("ANALYZE perf_review")
+env.cr.commit()
+env.invalidate_all()
+
+# 10. Final scores by department over five cycles (the dashboard's grouped read)
+by_department = []
+measure(
+    "distribution",
+    lambda: by_department.extend(
+        env["perf.review"]
+        .with_user(hr)
+        ._read_group(
+            [("score_ready", "=", True)],
+            ["department_id"],
+            ["__count", "final_score:avg"],
+        )
+    ),
+)
+counts["cycles"] = Cycle.sudo().with_context(active_test=False).search_count([])
+counts["reviews grouped"] = sum(row[1] for row in by_department)
+counts["department groups"] = len(by_department)
+counts["mean of the department averages"] = round(
+    sum(row[2] for row in by_department) / len(by_department), 2
+)
 print("BENCH_RESULT " + json.dumps({"phases": phases, "counts": counts, **machine}))
 '''
 
@@ -400,6 +628,12 @@ PHASES = [
     ("evaluation", "start of the evaluation (job)"),
     ("evaluation_todos", "evaluation to-dos"),
     ("recompute", "final-score recompute"),
+    ("calibration_screen", "calibration screen, calibrator (web_read)"),
+    ("calibration_screen_hr", "calibration screen, HR (web_read)"),
+    ("publication", "publication (job)"),
+    ("publication_todos", "publication to-dos"),
+    ("export", "export of the results (xlsx)"),
+    ("distribution", "final scores by department, 5 cycles"),
 ]
 
 
@@ -532,7 +766,8 @@ def machine_line(result, params):
 
 
 def _fmt(seconds):
-    return f"{seconds:.2f}"
+    """Seconds with two decimals, three below a tenth of a second."""
+    return f"{seconds:.3f}" if seconds < 0.1 else f"{seconds:.2f}"
 
 
 def summarize(size, results):
@@ -571,7 +806,7 @@ def run_line(size, index, runs, result, elapsed):
     parts = []
     for key, _label in PHASES:
         phase = result["phases"][key]
-        text = f"{key} {phase['seconds']:.2f}s/{phase['queries']}q"
+        text = f"{key} {_fmt(phase['seconds'])}s/{phase['queries']}q"
         if phase["batches"]:
             text += " [" + " ".join(f"{b:.2f}" for b in phase["batches"]) + "]"
         parts.append(text)
@@ -592,6 +827,8 @@ def bench_size(runner, size, runs):
         "departments": DEPARTMENTS,
         "cycle": CYCLE,
         "hr_login": HR_LOGIN,
+        "merged": MERGED,
+        "cycles": CYCLES,
     }
     results = []
     try:
@@ -626,8 +863,12 @@ def main():
         "--rev", help="benchmark the add-on of this git revision (default: as is)"
     )
     args = parser.parse_args()
-    if args.runs < 1 or any(size <= DEPARTMENTS for size in args.sizes):
-        parser.error(f"--runs must be at least 1, every size above {DEPARTMENTS}")
+    if args.runs < 1 or any(size < MIN_SIZE for size in args.sizes):
+        parser.error(
+            f"--runs must be at least 1, every size at least {MIN_SIZE} (5 people "
+            "per department besides its head: smaller teams have no calibration "
+            "group of their own)"
+        )
     try:
         odoo = odoo_env.require_odoo()
         params = odoo_env.db_params()
