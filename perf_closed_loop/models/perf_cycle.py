@@ -61,7 +61,9 @@ class PerfCycle(models.Model):
         "the to-dos nobody else can take.",
     )
     active = fields.Boolean(
-        default=True, help="Cancelled cycles are archived, with all they hold."
+        default=True,
+        copy=False,
+        help="Cancelled cycles are archived, with all they hold.",
     )
     date_start = fields.Date(string="Period from", required=True, tracking=True)
     date_end = fields.Date(string="Period to", required=True, tracking=True)
@@ -1366,7 +1368,6 @@ class PerfCycle(models.Model):
         new = self.copy(
             {
                 "name": self.env._("%(name)s (next cycle)", name=self.name),
-                "active": True,
                 "date_start": start + shift,
                 "date_end": forward(end + timedelta(days=1)) - timedelta(days=1),
                 "goal_deadline": forward(self.goal_deadline),

@@ -101,6 +101,9 @@ class TestNothingLostInGoals(PerfOrgCase):
         running = self._launch(self._cycle(name="Running")).cycle_id
         with self.assertRefused(UserError, "never deleted"):
             running.with_user(self.user_hr).unlink()
+        # A copy of the cancelled cycle is a new, visible draft.
+        copy = cycle.with_user(self.user_hr).copy({"name": "Again"})
+        self.assertEqual((copy.active, copy.state), (True, "draft"))
         draft = self._cycle(name="Draft")
         draft.with_user(self.user_hr).unlink()
         self.assertFalse(draft.exists())
