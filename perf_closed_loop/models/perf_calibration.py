@@ -32,7 +32,8 @@ class PerfCalibration(models.Model):
     * HR reads every group of its companies, changes a grade with a note,
       approves (``action_approve``) or rejects with a reason
       (``action_reject``) a submitted group; nobody approves a group holding
-      their own review;
+      their own review (when every HR officer's review is in it, the HR
+      responsible is asked to give the role to somebody outside it);
     * heads of parent departments read the groups below them;
     * ``state`` changes only through these buttons; every grade change is
       kept (who, when, from, to, why).
@@ -280,12 +281,25 @@ class PerfCalibration(models.Model):
 
     def _holds_own_review(self):
         self.ensure_one()
-        user = self.env.user
-        return bool(
-            self.review_ids.sudo().filtered(
-                lambda r: r.user_id == user or r.employee_id.user_id == user
-            )
-        )
+        return self.env.user in self._owners()
+
+    def _owners(self):
+        """The users whose own review is in the group."""
+        self.ensure_one()
+        reviews = self.review_ids.sudo()
+        return reviews.user_id | reviews.employee_id.user_id
+
+    def _hr_approvers(self):
+        """The HR officers of the company who may approve the group (their
+        own review is not in it), the cycle's HR responsible first."""
+        self.ensure_one()
+        cycle = self.cycle_id.sudo()
+        officers = cycle.hr_user_id.filtered("active") | self.env.ref(
+            "perf_closed_loop.group_perf_hr"
+        ).sudo().users.filtered(
+            lambda u: u.active and not u.share and cycle.company_id in u.company_ids
+        ).sorted("id")
+        return officers - self._owners()
 
     def _check_can_edit(self):
         self._check_readable()
@@ -347,11 +361,15 @@ class PerfCalibration(models.Model):
                     )
                 )
             if calibration._holds_own_review():
+                approvers = calibration._hr_approvers()
+                if not approvers:
+                    raise AccessError(calibration._no_approver_message())
                 raise AccessError(
                     self.env._(
                         "The calibration %(group)s holds your own review: another HR "
-                        "officer approves it.",
+                        "officer approves it (%(users)s).",
                         group=calibration.name,
+                        users=", ".join(approvers[:3].mapped("name")),
                     )
                 )
 
@@ -406,6 +424,18 @@ class PerfCalibration(models.Model):
                 )
             counts, _quotas, check = calibration._distribution()
             if check.blocking:
+                # Built apart: a translated call nested in another one's
+                # arguments is not extracted for translation.
+                problems = [
+                    self.env._(
+                        "%(grade)s: %(count)s people, allowed %(low)s to %(high)s",
+                        grade=problem.code,
+                        count=problem.count,
+                        low=problem.min_count,
+                        high=problem.max_count,
+                    )
+                    for problem in check.problems
+                ]
                 raise UserError(
                     self.env._(
                         "The distribution of %(group)s (%(count)s people) is outside "
@@ -413,18 +443,7 @@ class PerfCalibration(models.Model):
                         group=calibration.name,
                         count=sum(counts.values()),
                         policy=calibration.policy_id.name,
-                        problems="\n".join(
-                            "• "
-                            + self.env._(
-                                "%(grade)s: %(count)s people, allowed %(low)s to "
-                                "%(high)s",
-                                grade=problem.code,
-                                count=problem.count,
-                                low=problem.min_count,
-                                high=problem.max_count,
-                            )
-                            for problem in check.problems
-                        ),
+                        problems="\n".join(f"• {line}" for line in problems),
                     )
                 )
 
@@ -445,18 +464,41 @@ class PerfCalibration(models.Model):
                     size=calibration.min_group_size,
                 )
             calibration.message_post(body=body, subtype_xmlid="mail.mt_note")
-            hr = calibration.cycle_id.hr_user_id
-            if hr and not calibration.sudo()._holds_review_of(hr):
-                calibration._schedule_todo(
-                    hr,
-                    calibration._env_for(hr)._(
+            hr = calibration._hr_approvers()[:1]
+            nobody = not hr
+            if nobody:
+                # Every HR officer holds a review in it: the HR responsible is
+                # told to give the role to somebody else.
+                hr = calibration.cycle_id.sudo().hr_user_id
+                calibration.message_post(
+                    body=calibration._no_approver_message(),
+                    subtype_xmlid="mail.mt_note",
+                )
+            if hr:
+                env = calibration._env_for(hr)
+                summary = (
+                    env._(
+                        "Nobody in HR may approve %(group)s: give the HR officer "
+                        "role to somebody whose review is not in it",
+                        group=calibration.name,
+                    )
+                    if nobody
+                    else env._(
                         "Approve the calibration of %(group)s", group=calibration.name
-                    ),
-                    fields.Date.context_today(self) + timedelta(days=3),
+                    )
+                )
+                calibration._schedule_todo(
+                    hr, summary, fields.Date.context_today(self) + timedelta(days=3)
                 )
 
-    def _holds_review_of(self, user):
-        return bool(self.review_ids.filtered(lambda r: r.user_id == user))
+    def _no_approver_message(self):
+        return self.env._(
+            "Every HR officer of the company has their own review in %(group)s, "
+            "and nobody approves a group holding their own review: give the HR "
+            "officer role (Settings > Users) to somebody whose review is not in "
+            "it, such as the administrator.",
+            group=self.name,
+        )
 
     def _do_approve(self):
         now = fields.Datetime.now()

@@ -191,9 +191,59 @@ class TestCalibration(PerfResultsCase):
         last.sudo().write({"employee_id": hr_employee.id, "user_id": self.user_hr.id})
         self._fix_support()
         self.support.with_user(self.user_support_head).action_submit()
-        with self.assertRefused(AccessError, "another HR officer"):
+        # The approval to-do skips the HR responsible, whose review is in it.
+        todo = self.support.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertNotEqual(todo.user_id, self.user_hr)
+        self.assertTrue(todo.user_id.has_group("perf_closed_loop.group_perf_hr"))
+        # The refusal names who may approve.
+        with self.assertRefused(
+            AccessError, rf"another HR officer approves it \(.*{todo.user_id.name}"
+        ):
             self.support.with_user(self.user_hr).action_approve()
+        self.assertFalse(self.support.with_user(self.user_hr).can_approve)
         self.support.with_user(self.user_admin).action_approve()
+        self.assertEqual(self.support.state, "approved")
+
+    def test_every_hr_officer_in_the_group_nobody_in_it_approves(self):
+        """The HR team pooled into a group: no HR officer outside it. Nobody
+        approves their own review, so the HR responsible is told to give the
+        role to somebody outside the group, who then approves it."""
+        hr_groups = self.env.ref("perf_closed_loop.group_perf_hr") | self.env.ref(
+            "perf_closed_loop.group_perf_admin"
+        )
+        others = hr_groups.users - self.user_hr - self.user_admin
+        hr_groups.write({"users": [Command.unlink(user.id) for user in others]})
+        for user, agent in ((self.user_hr, 8), (self.user_admin, 9)):
+            employee = self.env["hr.employee"].create(
+                {"name": f"HR {user.login}", "user_id": user.id}
+            )
+            self._review_of(self.agents[agent]).sudo().write(
+                {"employee_id": employee.id, "user_id": user.id}
+            )
+        self._fix_support()
+        self.support.with_user(self.user_support_head).action_submit()
+        todo = self.support.activity_ids
+        self.assertEqual(todo.user_id, self.user_hr, "the HR responsible is told")
+        self.assertIn("give the HR officer role", todo.summary)
+        self.assertIn(
+            "Every HR officer of the company",
+            "".join(self.support.message_ids.mapped("body")),
+        )
+        for user in (self.user_hr, self.user_admin):
+            support = self.support.with_user(user)
+            self.assertFalse(support.can_approve)
+            with self.assertRefused(AccessError, "Every HR officer of the company"):
+                support.action_approve()
+            with self.assertRefused(AccessError, "Every HR officer of the company"):
+                support.action_reject(reason="Mine to send back")
+        self.assertEqual(self.support.state, "submitted")
+        # Given the role, somebody outside the group approves it.
+        outsider = self._user(
+            "perf_hr_outside", "base.group_user,perf_closed_loop.group_perf_hr"
+        )
+        self.assertTrue(self.support.with_user(outsider).can_approve)
+        self.support.with_user(outsider).action_approve()
         self.assertEqual(self.support.state, "approved")
 
     def test_statistics_show_the_calibration_screens_distribution(self):
