@@ -870,11 +870,7 @@ def main():
             "group of their own)"
         )
     try:
-        odoo = odoo_env.require_odoo()
-        params = odoo_env.db_params()
-        odoo_env.check_postgres(params)
-        setup_env.enter(__file__, sys.argv[1:], odoo)
-        odoo = odoo_env.require_odoo()  # the same Odoo, run by this Python
+        odoo, params = setup_env.enter_with_odoo(__file__, sys.argv[1:])
         source, described = addon_source(args.rev)
         paths = [p for p in odoo.addons_path.split(",") if p != str(REPO)]
         runner = OdooRunner(odoo, params, ",".join([*paths, str(source)]))

@@ -1094,11 +1094,7 @@ def main():
             "above 300 reviews)"
         )
     try:
-        odoo = odoo_env.require_odoo()
-        params = odoo_env.db_params()
-        odoo_env.check_postgres(params)
-        setup_env.enter(__file__, sys.argv[1:], odoo)
-        odoo = odoo_env.require_odoo()  # the same Odoo, run by this Python
+        odoo, params = setup_env.enter_with_odoo(__file__, sys.argv[1:])
     except odoo_env.SetupError as exc:
         sys.exit(f"ERROR: {exc}")
     db_name = f"perf_crash_{int(time.time())}"

@@ -378,6 +378,17 @@ def enter(script, argv, odoo, say=print):
         ) from exc
 
 
+def enter_with_odoo(script, argv, say=print):
+    """What a tool that runs Odoo does first: find Odoo 18.0 and
+    PostgreSQL, then :func:`enter` ``.venv``. Returns ``(odoo, params)``, the
+    Odoo found again by the Python now running; raises :class:`SetupError`."""
+    odoo = odoo_env.require_odoo()
+    params = odoo_env.db_params()
+    odoo_env.check_postgres(params)
+    enter(script, argv, odoo, say=say)
+    return odoo_env.require_odoo(), params  # the same Odoo, run by this Python
+
+
 # ------------------------------------------------------------------- Chromium
 def find_browser():
     return next(filter(None, map(shutil.which, BROWSERS)), None)
