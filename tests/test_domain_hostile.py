@@ -29,6 +29,7 @@ from perf_closed_loop.domain import (
     goals,
     grading,
     scoring,
+    text,
     weights,
 )
 
@@ -309,6 +310,21 @@ def test_a_blank_comment_is_no_comment(comment):
     missing."""
     problems = evaluation.score_problems([("Line", 50, 0, 100, comment, True)])
     assert [p.kind for p in problems] == ["comment"], repr(comment)
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [None, "", " \u3000 ", "\u200b \u200b \u200b", "\u200e\u2066\u2069", "\ufeff\n"],
+)
+def test_blank_text_shows_nothing(blank):
+    """Spaces and invisible characters in any order (a zero-width space
+    between spaces, direction marks) are blank: no reason, no name."""
+    assert text.is_blank(blank), repr(blank)
+
+
+@pytest.mark.parametrize("shown", ["a", " 原因 ", "\u200b.\u200b", "0"])
+def test_text_showing_something_is_not_blank(shown):
+    assert not text.is_blank(shown), repr(shown)
 
 
 @SETTINGS

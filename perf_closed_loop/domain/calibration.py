@@ -112,6 +112,12 @@ def calibration_groups(departments, reviews, min_size=0):
     }
 
 
+def ordered_roots(groups):
+    """The roots of ``groups`` in the order the groups are shown: by
+    department id, HR's group (``TOP``) last."""
+    return sorted(groups, key=lambda root: (root is TOP, root or 0))
+
+
 def leniency(scores):
     """How each manager rates compared with the group: {manager: (count,
     their mean manager score, their mean minus the group's mean)} from

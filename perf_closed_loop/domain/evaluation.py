@@ -5,10 +5,9 @@ score is, what blocks a submission, who may be nominated as a peer, a
 rating's total and a review's final score."""
 
 import math
-import unicodedata
 from typing import NamedTuple
 
-from . import numbers, scoring
+from . import numbers, scoring, text
 
 # A rating is done once submitted, declined (peers) or cancelled.
 OPEN_STATES = ("waiting", "todo")
@@ -105,17 +104,9 @@ def score_problems(lines):
         value = float(score)
         if math.isnan(value) or not low <= value <= high:
             problems.append(ScoreProblem(name, "out_of_range", (low, high)))
-        if needs_comment and _blank(comment):
+        if needs_comment and text.is_blank(comment):
             problems.append(ScoreProblem(name, "comment", None))
     return problems
-
-
-def _blank(text):
-    """Whether ``text`` shows nothing: empty, or only spaces and invisible
-    format characters (zero-width space, byte order mark…)."""
-    return all(
-        char.isspace() or unicodedata.category(char) == "Cf" for char in text or ""
-    )
 
 
 def rating_total(kpis, objectives, questions, section_weights):

@@ -293,13 +293,7 @@ class PerfCalibration(models.Model):
         """The HR officers of the company who may approve the group (their
         own review is not in it), the cycle's HR responsible first."""
         self.ensure_one()
-        cycle = self.cycle_id.sudo()
-        officers = cycle.hr_user_id.filtered("active") | self.env.ref(
-            "perf_closed_loop.group_perf_hr"
-        ).sudo().users.filtered(
-            lambda u: u.active and not u.share and cycle.company_id in u.company_ids
-        ).sorted("id")
-        return officers - self._owners()
+        return self.cycle_id.sudo()._hr_officers(excluding=self._owners())
 
     def _check_can_edit(self):
         self._check_readable()
@@ -615,7 +609,7 @@ class PerfCalibration(models.Model):
         groups ({root: Group}) and {root: user}; returns them."""
         policy = cycle.distribution_policy_id
         vals_list = []
-        roots = sorted(groups, key=lambda r: (r is None, r or 0))
+        roots = calibration_rules.ordered_roots(groups)
         for sequence, root in enumerate(roots):
             group = groups[root]
             vals_list.append(

@@ -1241,20 +1241,21 @@ class PerfCycle(models.Model):
                 if not user and head in resolved:
                     user = resolved[head][0].user_id
             if not user or user in owners:
-                user = self._hr_for(owners)
+                user = self._hr_officers(excluding=owners)[:1]
             calibrators[root] = user
         return groups, calibrators
 
-    def _hr_for(self, owners):
-        """An HR officer of the company who owns none of the reviews
-        ``owners`` stands for: the cycle's HR responsible first."""
+    def _hr_officers(self, excluding=None):
+        """The active HR officers of the cycle's company, its HR responsible
+        first, without the users ``excluding`` (those whose own review is at
+        stake: nobody decides on their own review)."""
         self.ensure_one()
-        candidates = self.hr_user_id | self.env.ref(
+        officers = self.hr_user_id.filtered("active") | self.env.ref(
             "perf_closed_loop.group_perf_hr"
         ).sudo().users.filtered(
             lambda u: u.active and not u.share and self.company_id in u.company_ids
         ).sorted("id")
-        return (candidates - owners)[:1]
+        return officers - excluding if excluding else officers
 
     def _do_start_calibration(self, groups, calibrators, close=None, leave_out=None):
         """Close the evaluations in ``close`` with the ratings given so far,

@@ -122,7 +122,7 @@ class PerfFlowStep(models.Model):
         ),
         (
             "deadline_days_range",
-            "CHECK(deadline_days >= 0 AND deadline_days <= 365)",
+            f"CHECK(deadline_days >= 0 AND deadline_days <= {MAX_DEADLINE_DAYS})",
             "The days to complete a step go from 0 to 365.",
         ),
         (

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .perf_state_mixin import INVISIBLE
+from ..domain.text import is_blank
 
 
 class PerfObjective(models.Model):
@@ -40,7 +40,7 @@ class PerfObjective(models.Model):
     @api.constrains("name")
     def _check_name(self):
         for record in self:
-            if not (record.name or "").strip().strip(INVISIBLE).strip():
+            if is_blank(record.name):
                 raise ValidationError(self.env._("An objective needs a name."))
 
     @api.depends("key_result_ids.progress", "key_result_ids.weight")

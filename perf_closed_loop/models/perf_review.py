@@ -842,22 +842,11 @@ class PerfReview(models.Model):
         """The cycle's HR responsible, or another HR officer of the company
         when that is the reviewed employee."""
         self.ensure_one()
-        hr = self.cycle_id.sudo().hr_user_id
+        cycle = self.cycle_id.sudo()
+        hr = cycle.hr_user_id
         if hr and hr != self.user_id and hr.active:
-            return hr
-        group = self.env.ref("perf_closed_loop.group_perf_hr")
-        return (
-            group.sudo()
-            .users.filtered(
-                lambda u: (
-                    u != self.user_id
-                    and u.active
-                    and not u.share
-                    and self.company_id in u.company_ids
-                )
-            )
-            .sorted("id")[:1]
-        )
+            return hr  # the common case, without reading the HR group
+        return cycle._hr_officers(excluding=self.user_id)[:1]
 
     def _do_approve_goals(self):
         for review in self:
@@ -1469,7 +1458,9 @@ class PerfReview(models.Model):
                 lambda r: r.role == "peer" and r.state == "submitted" and r.comment
             )
             anonymous = any(peers.mapped("anonymous"))
-            if not peers or (anonymous and review.peer_submitted_count < 3):
+            if not peers or (
+                anonymous and review.peer_submitted_count < PEER_AGGREGATE_MIN
+            ):
                 review.peer_feedback_html = False
                 continue
             review.peer_feedback_html = Markup("<ul>%s</ul>") % Markup("").join(

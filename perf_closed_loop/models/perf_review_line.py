@@ -4,8 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..domain import scoring
-from .perf_state_mixin import INVISIBLE
+from ..domain.text import is_blank
 
+LINE_KINDS = [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")]
 GOAL_FIELDS = {
     "name",
     "description",
@@ -41,7 +42,7 @@ class PerfReviewLine(models.Model):
     employee_id = fields.Many2one(related="review_id.employee_id", store=True)
     review_state = fields.Selection(related="review_id.state")
     kind = fields.Selection(
-        [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")],
+        LINE_KINDS,
         required=True,
         default="kpi",
         index=True,
@@ -89,7 +90,7 @@ class PerfReviewLine(models.Model):
     @api.constrains("name")
     def _check_name(self):
         for record in self:
-            if not (record.name or "").strip().strip(INVISIBLE).strip():
+            if is_blank(record.name):
                 raise ValidationError(
                     self.env._("An indicator or key result needs a name.")
                 )

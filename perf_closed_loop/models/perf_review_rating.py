@@ -417,10 +417,17 @@ class PerfReviewRating(models.Model):
     def _role_label(self):
         return dict(self._fields["role"]._description_selection(self.env))[self.role]
 
+    def _lock_for_update(self):
+        """The ratings' rows and their reviews': the raters of one review
+        act one at a time (a submission opens the next steps and moves the
+        review's scores)."""
+        result = super()._lock_for_update()
+        self.sudo().review_id._lock_for_update()
+        return result
+
     # ----------------------------------------------------------- actions
     def action_submit(self):
         self._lock_for_update()
-        self.sudo().review_id._lock_for_update()
         self._check_can_submit()
         self._check_complete()
         self._do_submit()
@@ -432,7 +439,6 @@ class PerfReviewRating(models.Model):
             return self._reason_wizard("reject_rating")
         reason = self._checked_reason(reason)
         self._lock_for_update()
-        self.sudo().review_id._lock_for_update()
         self._check_can_reject()
         self._do_reject(reason)
         return True
@@ -442,7 +448,6 @@ class PerfReviewRating(models.Model):
             return self._reason_wizard("decline_rating")
         reason = self._checked_reason(reason)
         self._lock_for_update()
-        self.sudo().review_id._lock_for_update()
         self._check_can_decline()
         self._do_decline(reason)
         return True
@@ -452,7 +457,6 @@ class PerfReviewRating(models.Model):
             return self._reason_wizard("cancel_rating")
         reason = self._checked_reason(reason)
         self._lock_for_update()
-        self.sudo().review_id._lock_for_update()
         self._check_can_cancel()
         self._do_cancel(reason)
         return True
@@ -469,7 +473,6 @@ class PerfReviewRating(models.Model):
                 "context": {"default_rating_ids": self.ids},
             }
         self._lock_for_update()
-        self.sudo().review_id._lock_for_update()
         self._check_can_reassign()
         user = self.env["res.users"].browse(int(user))
         if reason:

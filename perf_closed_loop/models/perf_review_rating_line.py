@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
 from ..domain import evaluation
+from .perf_review_line import LINE_KINDS
 
 RATER_FIELDS = {"score", "comment", "grade_id"}
 
@@ -38,7 +39,7 @@ class PerfReviewRatingLine(models.Model):
     # Copied from the indicator when the rating opens (an indicator keeps
     # its kind): set in the create values, the sections' lists need no read.
     section = fields.Selection(
-        [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")],
+        LINE_KINDS,
         required=True,
         readonly=True,
     )

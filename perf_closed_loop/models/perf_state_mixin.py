@@ -4,13 +4,12 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..domain.text import is_blank
+
 # The context value that lets ``_do_*`` methods write ``state``: an RPC call
 # can only send JSON values, never this object.
 STATE_TOKEN = object()
 STATE_CONTEXT = "perf_state_change"
-
-# Characters that show nothing: a reason made only of them is blank.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def checked_reason(env, reason):
@@ -21,7 +20,7 @@ def checked_reason(env, reason):
         raise UserError(env._("The reason must be text."))
     if "\x00" in reason:
         raise UserError(env._("The reason contains a NUL character: remove it."))
-    if not reason.strip().strip(INVISIBLE).strip():
+    if is_blank(reason):
         raise UserError(env._("Give a reason: it cannot be blank."))
     return reason
 

@@ -65,7 +65,7 @@ class PerfCycleCalibration(models.TransientModel):
             }
             for review in incomplete
         ]
-        roots = sorted(groups, key=lambda r: (r is None, r or 0))
+        roots = calibration_rules.ordered_roots(groups)
         lines += [
             {
                 "wizard_id": self.id,
