@@ -53,53 +53,64 @@ def calibration_groups(departments, reviews, min_size=0):
     Returns {root: Group}: the reviews of each group's tree, a head's own
     review one group up, small groups pooled upwards until they reach
     ``min_size`` or the top."""
-    members = {}
-    for review, (employee, department) in reviews.items():
-        root = _group_root(department, departments)
-        # A head is calibrated one level up.
+
+    def placed(review, root):
+        """``root``, or the nearest group above it that its employee does
+        not head: a head is calibrated one level up."""
+        employee = reviews[review][0]
         while root is not TOP and departments[root][1] == employee:
             root = _parent_root(root, departments)
-        members.setdefault(root, set()).add(review)
+        return root
+
     covered = {}
     for department in departments:
         covered.setdefault(_group_root(department, departments), set()).add(department)
-    groups = {
-        root: {
-            "reviews": set(ids),
+
+    def new_group(root):
+        return {
+            "reviews": set(),
             "departments": set(covered.get(root, ())),
             "pooled": [],
         }
-        for root, ids in members.items()
-    }
+
+    groups = {}
+    for review, (_employee, department) in reviews.items():
+        root = placed(review, _group_root(department, departments))
+        groups.setdefault(root, new_group(root))["reviews"].add(review)
+
+    depths = {}
 
     def depth(root):
-        level, current, seen = 0, root, set()
-        while current is not TOP and current not in seen:
-            seen.add(current)
-            current = _parent_root(current, departments)
-            level += 1
-        return level
+        if root not in depths:
+            level, current, seen = 0, root, set()
+            while current is not TOP and current not in seen:
+                seen.add(current)
+                current = _parent_root(current, departments)
+                level += 1
+            depths[root] = level
+        return depths[root]
 
-    # Deepest first, so that pooled groups can pool on upwards.
-    for root in sorted((r for r in groups if r is not TOP), key=depth, reverse=True):
-        group = groups.get(root)
-        if group is None or len(group["reviews"]) >= min_size:
-            continue
+    # The deepest small group first, one at a time: a parent group made
+    # here (it held no review of its own) is checked in its turn, and a
+    # pooled head's review skips the group they head. Groups only grow, so
+    # the depth pooled never rises again and each group is pooled once.
+    while True:
+        small = [
+            root
+            for root, group in groups.items()
+            if root is not TOP and len(group["reviews"]) < min_size
+        ]
+        if not small:
+            break
+        root = max(small, key=depth)
+        group = groups.pop(root)
         parent = _parent_root(root, departments)
-        while parent is not TOP and parent not in groups:
-            # The parent group may hold no review of its own yet.
-            groups[parent] = {
-                "reviews": set(),
-                "departments": set(covered.get(parent, ())),
-                "pooled": [],
-            }
-        target = groups.setdefault(
-            parent, {"reviews": set(), "departments": set(), "pooled": []}
-        )
-        target["reviews"] |= group["reviews"]
+        target = groups.setdefault(parent, new_group(parent))
         target["departments"] |= group["departments"]
         target["pooled"] += [root, *group["pooled"]]
-        del groups[root]
+        for review in group["reviews"]:
+            above = placed(review, parent)
+            groups.setdefault(above, new_group(above))["reviews"].add(review)
     return {
         root: Group(
             root,
