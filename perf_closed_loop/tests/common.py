@@ -6,6 +6,41 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def tour_team(env):
+    """The two people of the browser tours, who log in with their login as
+    password: an employee and the manager heading their team. Returns
+    (employee's user, manager's user, employee)."""
+    user_employee = new_test_user(
+        env,
+        login="perf_tour_employee",
+        password="perf_tour_employee",
+        groups="base.group_user",
+    )
+    user_manager = new_test_user(
+        env,
+        login="perf_tour_manager",
+        password="perf_tour_manager",
+        name="Tour Manager",
+        groups="base.group_user,perf_closed_loop.group_perf_manager",
+    )
+    manager = env["hr.employee"].create(
+        {"name": "Tour Manager", "user_id": user_manager.id}
+    )
+    department = env["hr.department"].create(
+        {"name": "Tour Team", "manager_id": manager.id}
+    )
+    manager.write({"department_id": department.id, "parent_id": False})
+    employee = env["hr.employee"].create(
+        {
+            "name": "Tour Employee",
+            "user_id": user_employee.id,
+            "department_id": department.id,
+            "parent_id": manager.id,
+        }
+    )
+    return user_employee, user_manager, employee
+
+
 class PerfCase(TransactionCase):
     """Users for every role, built once per class; no demo data is used."""
 

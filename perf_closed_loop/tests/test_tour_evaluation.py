@@ -1,7 +1,9 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import tour_team
 
 
 @tagged("post_install", "-at_install", "perf_tour")
@@ -12,34 +14,7 @@ class TestEvaluationTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee = new_test_user(
-            cls.env,
-            login="perf_tour_employee",
-            password="perf_tour_employee",
-            groups="base.group_user",
-        )
-        cls.user_manager = new_test_user(
-            cls.env,
-            login="perf_tour_manager",
-            password="perf_tour_manager",
-            name="Tour Manager",
-            groups="base.group_user,perf_closed_loop.group_perf_manager",
-        )
-        manager = cls.env["hr.employee"].create(
-            {"name": "Tour Manager", "user_id": cls.user_manager.id}
-        )
-        department = cls.env["hr.department"].create(
-            {"name": "Tour Team", "manager_id": manager.id}
-        )
-        manager.write({"department_id": department.id, "parent_id": False})
-        employee = cls.env["hr.employee"].create(
-            {
-                "name": "Tour Employee",
-                "user_id": cls.user_employee.id,
-                "department_id": department.id,
-                "parent_id": manager.id,
-            }
-        )
+        cls.user_employee, cls.user_manager, employee = tour_team(cls.env)
         template = cls.env["perf.template"].create(
             {
                 "name": "Tour template",
