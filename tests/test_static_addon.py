@@ -250,9 +250,9 @@ def test_every_translated_string_reaches_the_template():
 
 
 # ------------------------------------------------------------ security matrix
-def test_readme_shows_the_security_matrix_of_the_code():
-    """The README's table is the one the Odoo test runs (regenerate it with
-    ``security_matrix.markdown_summary()``)."""
+def test_docs_show_the_security_matrix_of_the_code():
+    """docs/security.md's table is the one the Odoo test runs (regenerate it
+    with ``security_matrix.markdown_summary()``)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -260,9 +260,38 @@ def test_readme_shows_the_security_matrix_of_the_code():
     )
     matrix = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(matrix)
-    readme = (ADDON.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ADDON.parent / "docs" / "security.md").read_text(encoding="utf-8")
     start = readme.index("<!-- security-matrix:start -->") + len(
         "<!-- security-matrix:start -->"
     )
     end = readme.index("<!-- security-matrix:end -->")
     assert readme[start:end].strip() == matrix.markdown_summary().strip()
+
+
+# ------------------------------------------------------------ documentation
+def _markdown_links(path):
+    text = path.read_text(encoding="utf-8")
+    return re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+
+
+def test_readme_is_a_front_door():
+    """The README fits on a few screens; the rest lives in docs/."""
+    readme = ADDON.parent / "README.md"
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 150, len(lines)
+    for needed in ("python3 tools/start.py", "python3 tools/run_tests.py", "xie.yu"):
+        assert needed in readme.read_text(encoding="utf-8"), needed
+
+
+def test_documentation_links_resolve():
+    """Every relative link of the README and docs/ points at a file of the
+    repository."""
+    root = ADDON.parent
+    broken = []
+    for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for target in _markdown_links(page):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            if not (page.parent / target).resolve().exists():
+                broken.append(f"{page.relative_to(root)} -> {target}")
+    assert not broken, broken
