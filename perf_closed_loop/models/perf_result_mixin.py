@@ -87,6 +87,17 @@ class PerfResultMixin(models.AbstractModel):
             return expression.AND([domain, self._perf_result_visible_domain()])
         return domain
 
+    @staticmethod
+    def _perf_order_names(order):
+        """The fields an ORDER BY clause sorts on, read as Odoo reads it: a
+        term ends at any whitespace (a tab or a newline as well as a space)
+        or at its direction."""
+        return [
+            part.split()[0].strip('"')
+            for part in (order or "").split(",")
+            if part.strip()
+        ]
+
     def _perf_domain_names(self, domain):
         return [
             leaf[0]
@@ -98,9 +109,7 @@ class PerfResultMixin(models.AbstractModel):
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         if self._perf_restricted():
-            names = self._perf_domain_names(domain) + [
-                part.strip().split(" ")[0] for part in (order or "").split(",")
-            ]
+            names = self._perf_domain_names(domain) + self._perf_order_names(order)
             domain = self._perf_restrict_domain(domain, names)
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
@@ -121,7 +130,7 @@ class PerfResultMixin(models.AbstractModel):
                 *aggregates,
                 *self._perf_domain_names(having),
                 *self._perf_domain_names(domain),
-                *[part.strip().split(" ")[0] for part in (order or "").split(",")],
+                *self._perf_order_names(order),
             ]
             domain = self._perf_restrict_domain(domain, names)
         return super()._read_group(

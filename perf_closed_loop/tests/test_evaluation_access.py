@@ -101,6 +101,17 @@ class TestEvaluationAccess(PerfEvalCase):
         self.assertEqual(Review.search_count([("grade_id.code", "=", "A")]), 0)
         groups = Review._read_group([], ["grade_id"], ["__count", "final_score:sum"])
         self.assertFalse(groups)
+        # Sorting by a result leaves the review out, however the order is
+        # spaced (Odoo takes a tab or a newline for a space): it is never
+        # placed by a score the employee may not see.
+        mine = [("id", "=", review.id)]
+        for order in ("final_score desc", "final_score\tdesc", "grade_id\ndesc"):
+            self.assertFalse(Review.search(mine, order=order), repr(order))
+        self.assertFalse(
+            Review._read_group(
+                mine, ["state"], ["__count"], order="final_score:max\tdesc"
+            )
+        )
         legacy = Review.read_group([], ["final_score:avg"], ["state"])
         self.assertFalse([g for g in legacy if g["state_count"] or g["final_score"]])
         # The export leaves the result empty.
