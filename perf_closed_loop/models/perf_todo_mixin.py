@@ -270,7 +270,10 @@ class PerfTodoMixin(models.AbstractModel):
             self.env["mail.mail"].sudo().create(mails)
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         if inbox:
-            author = cycle.hr_user_id.partner_id or self.env.user.partner_id
+            # From the system, like the to-dos: the author of a message reads
+            # it, and one person's digest is theirs alone (not the cycle's
+            # HR officer's, who is told of nobody's to-dos).
+            author = self._todo_author().partner_id
             note = self.env.ref("mail.mt_note")
             messages = (
                 self.env["mail.message"]

@@ -213,6 +213,17 @@ class TestCycleLaunch(PerfOrgCase):
         self.assertEqual(len(inbox), 1)
         self.assertFalse(inbox.is_read)
         self.assertIn(peer_review.activity_ids.summary, inbox.mail_message_id.body)
+        # It comes from the system, and is the reader's alone: the cycle's
+        # HR officer does not read it (an author reads their messages).
+        digest = inbox.mail_message_id
+        self.assertEqual(digest.author_id, self.env.ref("base.partner_root"))
+        for user, reads in ((self.user_peer, True), (self.user_hr, False)):
+            found = (
+                self.env["mail.message"]
+                .with_user(user)
+                .search_count([("id", "=", digest.id)])
+            )
+            self.assertEqual(bool(found), reads, user.name)
         self.assertIn(
             inbox.mail_message_id,
             self.env["mail.message"]
