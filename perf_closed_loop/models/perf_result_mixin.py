@@ -17,7 +17,9 @@ class PerfResultMixin(models.AbstractModel):
     field in the domain, the grouping, the aggregates or the order only
     consider the records whose results the user may see, and the export
     leaves hidden results empty (a whole row's when one of its columns is
-    hidden). Superuser code is not restricted.
+    hidden), also when the record is exported through another one (a
+    rating's ``review_id/…``, a cycle's ``review_ids/…``). Superuser code is
+    not restricted.
 
     A model using the mixin lists its fields in ``_perf_result_fields`` and
     says in ``_perf_result_visible_domain`` which records' results the
@@ -166,7 +168,10 @@ class PerfResultMixin(models.AbstractModel):
             if path and path[0] in self._perf_result_fields
         ]
         hidden = set()
-        if columns and _is_toplevel_call:
+        if columns:
+            # Also when exported through another record (a rating's
+            # review_id/…, a cycle's review_ids/…): Odoo reads the fields of
+            # the related records directly, not through read().
             internal = any(
                 fields[index][0] in self._perf_internal_fields for index in columns
             )
@@ -185,7 +190,7 @@ class PerfResultMixin(models.AbstractModel):
                 runs.append((is_hidden, [record.id]))
         for is_hidden, ids in runs:
             rows = super(PerfResultMixin, self.browse(ids))._export_rows(
-                fields, _is_toplevel_call=True
+                fields, _is_toplevel_call=_is_toplevel_call
             )
             if is_hidden:
                 for row in rows:

@@ -114,10 +114,18 @@ class TestEvaluationAccess(PerfEvalCase):
         )
         legacy = Review.read_group([], ["final_score:avg"], ["state"])
         self.assertFalse([g for g in legacy if g["state_count"] or g["final_score"]])
-        # The export leaves the result empty.
+        # The export leaves the result empty, also through another record
+        # that leads to the review (their self rating, the cycle).
         rows = review.export_data(["employee_id/name", "final_score", "grade_id/name"])
         self.assertEqual(rows["datas"][0][0], "Employee")
         self.assertEqual(rows["datas"][0][1:], ["", ""])
+        through = [
+            (self._rating("self"), ["review_id/final_score", "review_id/grade_id"]),
+            (self.cycle, ["review_ids/final_score", "review_ids/calibration_note"]),
+        ]
+        for record, paths in through:
+            rows = record.with_user(user).export_data(paths)["datas"]
+            self.assertEqual(rows, [["", ""]], paths)
         # Chatter and to-dos carry no score either.
         bodies = " ".join(review.message_ids.mapped(lambda m: str(m.body)))
         self.assertNotIn(f"{self.review.final_score:g}", bodies)
