@@ -1,3 +1,4 @@
+from . import perf_onchange_mixin
 from . import perf_number_mixin
 from . import perf_config_line_mixin
 from . import perf_config_parent_mixin

@@ -16,9 +16,12 @@ class PerfNumberMixin(models.AbstractModel):
     infinity, not text that is no number), an integer field a whole number
     PostgreSQL can hold. Anything else is a ``ValidationError`` naming the
     field, in the user's language, instead of a traceback or a value no
-    later step can use. Empty (``False``/``None``) stays allowed."""
+    later step can use. Empty (``False``/``None``) stays allowed. A form's
+    onchange computes such a record only from what its caller may see
+    (``perf.onchange.mixin``)."""
 
     _name = "perf.number.mixin"
+    _inherit = ["perf.onchange.mixin"]
     _description = "Checked numbers"
 
     @api.model_create_multi

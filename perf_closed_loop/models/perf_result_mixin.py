@@ -54,23 +54,27 @@ class PerfResultMixin(models.AbstractModel):
 
     def _perf_hidden_ids(self, internal=False):
         """Ids among ``self`` whose results (internal fields) the current
-        user may not see."""
-        ids = [i for i in self.ids if i]
-        if not ids or not self._perf_restricted():
+        user may not see. A new record (a form's onchange) is judged by the
+        record it comes from, and hidden when it comes from none."""
+        if not self or not self._perf_restricted():
             return set()
-        visible = (
-            self.sudo()
-            .with_context(active_test=False)
-            ._search(
-                expression.AND(
-                    [
-                        [("id", "in", ids)],
-                        self._perf_result_visible_domain(internal=internal),
-                    ]
+        origins = {record.id: record._origin.id for record in self}
+        stored = [origin for origin in origins.values() if origin]
+        visible = set()
+        if stored:
+            visible = set(
+                self.sudo()
+                .with_context(active_test=False)
+                ._search(
+                    expression.AND(
+                        [
+                            [("id", "in", stored)],
+                            self._perf_result_visible_domain(internal=internal),
+                        ]
+                    )
                 )
             )
-        )
-        return set(ids) - set(visible)
+        return {ident for ident, origin in origins.items() if origin not in visible}
 
     def _perf_touches_results(self, names, fields=None):
         fields = self._perf_result_fields if fields is None else fields

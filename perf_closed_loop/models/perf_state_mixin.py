@@ -32,10 +32,12 @@ class PerfStateMixin(models.AbstractModel):
     raising a clear error) → ``_do_<verb>``, which writes ``state`` with
     ``_write_state``. ``write`` refuses any other change of ``state``, from
     RPC or from code; ``_passes`` turns a guard into the boolean that drives
-    a button's ``invisible``.
+    a button's ``invisible``. A form's onchange computes such a record only
+    from what its caller may see (``perf.onchange.mixin``).
     """
 
     _name = "perf.state.mixin"
+    _inherit = ["perf.onchange.mixin"]
     _description = "Record whose state changes only through its buttons"
 
     def _state_refusal_message(self):

@@ -1,5 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -94,6 +95,10 @@ class TestEvaluationAccess(PerfEvalCase):
         self.assertFalse(web[0]["final_score"])
         self.assertFalse(web[0]["grade_id"])
         self.assertFalse(review.result_visible)
+        # Nor a new record made from it (what a form's onchange computes).
+        draft = review.new({}, origin=review)
+        self.assertFalse(draft.read(["final_score"])[0]["final_score"])
+        self.assertFalse(draft.result_visible)
         # Searching, sorting or grouping by a result reveals nothing.
         Review = self.env["perf.review"].with_user(user)
         self.assertFalse(Review.search([("final_score", ">", 0)]))
@@ -138,6 +143,52 @@ class TestEvaluationAccess(PerfEvalCase):
         self.assertEqual(review.visible_event_ids.rating_id, self._rating("self"))
         # The employee nominated the peers: they read whom, not their scores.
         self.assertEqual(len(review.visible_nomination_ids), 3)
+
+    def test_onchange_computes_only_from_what_one_may_see(self):
+        """A form's onchange computes scores as superuser from what its caller
+        sends: nobody computes a new review, rating, score line or
+        calibration group from records taken elsewhere, nor their own
+        rating's total with somebody else's score lines."""
+        spec = {"score_line_ids": {}, "total_score": {}}
+        peer = self.user_peer
+        rating = self._rating("peer", rater=peer).with_user(peer)
+        manager_lines = self._rating("manager").score_line_ids
+        with self.assertRaises(AccessError):
+            rating.onchange(
+                {"score_line_ids": [Command.set(manager_lines.ids)]},
+                ["score_line_ids"],
+                spec,
+            )
+        # The rater's own form still recomputes their total as they type.
+        own = rating.score_line_ids[:1]
+        result = rating.onchange(
+            {"score_line_ids": [Command.update(own.id, {"score": 5})]},
+            ["score_line_ids"],
+            spec,
+        )
+        self.assertIn("total_score", result["value"])
+        review = self.review
+        new_records = {
+            "perf.review": {
+                "state": "evaluation",
+                "flow_id": review.flow_id.id,
+                "template_id": review.template_id.id,
+                "rating_ids": [Command.set(review.rating_ids.ids)],
+            },
+            "perf.review.rating": {
+                "review_id": review.id,
+                "score_line_ids": [Command.set(manager_lines.ids)],
+            },
+            "perf.review.rating.line": {"line_id": review.line_ids[:1].id},
+            "perf.calibration": {"review_ids": [Command.set(review.ids)]},
+        }
+        for user in (self.user_employee, self.user_designated, self.user_hr):
+            for model, values in new_records.items():
+                with self.subTest(user=user.name, model=model):
+                    with self.assertRaises(AccessError):
+                        self.env[model].with_user(user).onchange(
+                            values, [], dict.fromkeys(values, {})
+                        )
 
     def test_peers_see_only_their_own_rating(self):
         user = self.user_peer
