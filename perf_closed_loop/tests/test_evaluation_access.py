@@ -190,6 +190,23 @@ class TestEvaluationAccess(PerfEvalCase):
                             values, [], dict.fromkeys(values, {})
                         )
 
+    def test_nominate_wizard_names_only_the_nominations_one_reads(self):
+        """Anybody may open the nominate wizard on any review: it names as
+        already nominated only the peers whose nomination they may read."""
+        peers = self.user_peer | self.user_peer2 | self.user_sales
+        for user, shown in (
+            (self.user_employee, peers),
+            (self.user_manager, peers),
+            (self.user_peer, self.user_peer),
+            (self.user_designated, self.env["res.users"]),
+        ):
+            wizard = (
+                self.env["perf.review.nominate"]
+                .with_user(user)
+                .create({"review_id": self.review.id})
+            )
+            self.assertEqual(wizard.nominated_user_ids, shown, user.name)
+
     def test_peers_see_only_their_own_rating(self):
         user = self.user_peer
         found = self._ratings_seen(user)

@@ -1,6 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PerfReviewNominate(models.TransientModel):
@@ -24,11 +24,21 @@ class PerfReviewNominate(models.TransientModel):
         domain="[('share', '=', False), ('id', 'not in', nominated_user_ids)]",
     )
 
+    @api.depends("review_id")
     def _compute_nominated_user_ids(self):
+        # The nominations the user may read (record rules), as elsewhere:
+        # anybody may open the wizard on any review, and learn no more from
+        # it than from the review's nominations.
+        nominations = self.env["perf.review.nomination"].search(
+            [
+                ("review_id", "in", self.review_id.ids),
+                ("state", "in", ("proposed", "approved")),
+            ]
+        )
         for wizard in self:
-            wizard.nominated_user_ids = (
-                wizard.review_id.sudo()._active_nominations().user_id
-            )
+            wizard.nominated_user_ids = nominations.filtered(
+                lambda n, wizard=wizard: n.review_id == wizard.review_id
+            ).user_id
 
     def action_confirm(self):
         self.ensure_one()
