@@ -14,6 +14,8 @@ class PerfOnchangeMixin(models.AbstractModel):
       computes one of them from parts taken elsewhere (a new review holding
       somebody's ratings, a new rating holding the peer's score lines, a new
       calibration group holding a review, a new score line on an indicator);
+      and a new record linked to a record of the loop only if the caller may
+      read that one (a check-in on somebody's indicator shows its target);
     * the existing records put in a one2many or many2many field, only whoever
       may read them (a rater computing their total with the manager's score
       lines).
@@ -26,10 +28,28 @@ class PerfOnchangeMixin(models.AbstractModel):
         if not self.env.su:
             if not self:
                 self.check_access("create")
+                for name, ident in self._perf_onchange_links(values).items():
+                    comodel = self.env[self._fields[name].comodel_name]
+                    comodel.browse(ident).check_access("read")
             for name, ids in self._perf_onchange_lines(values).items():
                 comodel = self.env[self._fields[name].comodel_name]
                 comodel.browse(ids).check_access("read")
         return super().onchange(values, field_names, fields_spec)
+
+    def _perf_onchange_links(self, values):
+        """{many2one field: id} of the records of the loop (perf.*) that
+        ``values`` link a new record to."""
+        links = {}
+        for name, value in values.items():
+            field = self._fields.get(name)
+            if field is None or field.type != "many2one":
+                continue
+            if not field.comodel_name.startswith("perf."):
+                continue
+            ident = value.get("id") if isinstance(value, dict) else value
+            if isinstance(ident, int) and ident:
+                links[name] = ident
+        return links
 
     def _perf_onchange_lines(self, values):
         """{x2many field: ids of the existing records its commands name}."""

@@ -182,6 +182,18 @@ class TestEvaluationAccess(PerfEvalCase):
             "perf.review.rating.line": {"line_id": review.line_ids[:1].id},
             "perf.calibration": {"review_ids": [Command.set(review.ids)]},
         }
+        # A new record of what users do create (a check-in) links only to
+        # what they may read: its indicator's target is the readers'.
+        line = review.line_ids[:1]
+        checkin = {"line_id": line.id}
+        for user, reads in ((self.user_employee, True), (self.user_designated, False)):
+            Checkin = self.env["perf.checkin"].with_user(user)
+            if reads:
+                value = Checkin.onchange(checkin, [], {"target_value": {}})["value"]
+                self.assertEqual(value["target_value"], line.target_value)
+            else:
+                with self.assertRaises(AccessError):
+                    Checkin.onchange(checkin, [], {"target_value": {}})
         for user in (self.user_employee, self.user_designated, self.user_hr):
             for model, values in new_records.items():
                 with self.subTest(user=user.name, model=model):
