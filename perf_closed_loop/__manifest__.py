@@ -15,6 +15,7 @@
     "application": True,
     "installable": True,
     "depends": ["hr", "mail"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/perf_closed_loop_groups.xml",
         "security/ir.model.access.csv",
