@@ -93,7 +93,7 @@ RST2HTML_SETTINGS = {
     "xml_declaration": False,
     "output_encoding": "utf-8",
 }
-DIGEST_LINE = re.compile(r"^   !! source digest: \S+$", re.MULTILINE)
+DIGEST = re.compile(r"!! source digest: sha256:[0-9a-f]+")
 IMAGE_LINE = re.compile(r"^(?P<head>.*\.\. .*(?:figure|image)::\s+)(?P<path>\S.*?)\s*$")
 BANNER = "!" * 52
 
@@ -362,7 +362,7 @@ def generated(addon_dir):
 
 def normalised(text):
     """The text without its source digest (left out of the staleness check)."""
-    return DIGEST_LINE.sub("   !! source digest: -", text)
+    return DIGEST.sub("!! source digest: -", text)
 
 
 def stale_files(root=REPO):
