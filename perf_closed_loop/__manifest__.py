@@ -5,7 +5,7 @@
     "summary": "Closed-loop performance management: KPI/OKR templates, one "
     "company-wide launch, goal approval, check-ins, multi-rater evaluation, "
     "calibration against a forced distribution, publication and export",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/perf-closed-loop/perf_closed_loop",
     "author": "perf_closed_loop authors",

@@ -172,19 +172,6 @@ class PerfCycle(models.Model):
     results_html = fields.Html(
         string="Results", compute="_compute_results_html", sanitize=False
     )
-    # The last export of the whole cycle: an attachment only HR may read
-    # (field attachments follow the field's groups, not the cycle's rules).
-    export_file = fields.Binary(
-        string="Last export",
-        attachment=True,
-        readonly=True,
-        copy=False,
-        groups="perf_closed_loop.group_perf_hr",
-    )
-    export_filename = fields.Char(
-        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
-    )
-
     _sql_constraints = [
         (
             "dates_ordered",
@@ -369,11 +356,23 @@ class PerfCycle(models.Model):
         Review = self.env["perf.review"]
         _ = self.env._
         for cycle in self:
-            domain = [("cycle_id", "=", cycle.id), ("score_ready", "=", True)]
-            by_grade = Review._read_group(domain, ["final_grade_id"], ["__count"])
-            by_department = Review._read_group(
-                domain, ["department_id"], ["__count", "final_score:avg"]
+            # Everybody with a final grade counts, also people graded in
+            # calibration without a score; averages are of real scores.
+            graded = [("cycle_id", "=", cycle.id), ("final_grade_id", "!=", False)]
+            by_grade = Review._read_group(graded, ["final_grade_id"], ["__count"])
+            averages = dict(
+                Review._read_group(
+                    [("cycle_id", "=", cycle.id), ("score_ready", "=", True)],
+                    ["department_id"],
+                    ["final_score:avg"],
+                )
             )
+            by_department = [
+                (department, count, averages.get(department))
+                for department, count in Review._read_group(
+                    graded, ["department_id"], ["__count"]
+                )
+            ]
             total = sum(count for _g, count in by_grade)
             if not total:
                 cycle.results_html = False
@@ -400,7 +399,11 @@ class PerfCycle(models.Model):
                     "<tr><td>%s</td><td class='text-end'>%s</td>"
                     "<td class='text-end'>%s</td></tr>"
                 )
-                % (department.name or _("No department"), count, f"{avg:.2f}")
+                % (
+                    department.name or _("No department"),
+                    count,
+                    "-" if avg is None else f"{avg:.2f}",
+                )
                 for department, count, avg in sorted(
                     by_department, key=lambda row: -(row[2] or 0)
                 )
@@ -1388,17 +1391,10 @@ class PerfCycle(models.Model):
     def action_export_xlsx(self):
         """The cycle's results as a spreadsheet (导出): HR gets every review of
         the cycle, a manager or head the people below them, an employee
-        nothing (the same rules as the reviews)."""
+        nothing (the same rules as the reviews). Built when its link is
+        opened, never stored."""
         self.ensure_one()
-        mine = self.env.user.sudo().employee_ids.ids
-        reviews = self.env["perf.review"].search(
-            [
-                ("cycle_id", "=", self.id),
-                ("score_ready", "=", True),
-                ("employee_id", "not in", mine),
-            ]
-        )
-        return reviews._export_results_xlsx(self)
+        return self.env["perf.cycle.export"]._request(self)
 
     def action_view_calibrations(self):
         self.ensure_one()

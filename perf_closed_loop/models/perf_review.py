@@ -1,8 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 from datetime import timedelta
-from urllib.parse import quote as url_quote
 
 from markupsafe import Markup, escape
 
@@ -13,10 +11,9 @@ from odoo.osv import expression
 from ..domain import evaluation
 from ..domain import flow as flow_rules
 from ..domain import goals as goal_rules
-from ..report import results_xlsx
+from ..wizard.perf_cycle_export import ROLE_COLUMNS, SCORE_COLUMNS
 from .perf_todo_mixin import BULK_CONTEXT
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # With anonymous peers, their aggregate shows once this many submitted.
 PEER_AGGREGATE_MIN = 3
 
@@ -182,7 +179,7 @@ class PerfReview(models.Model):
         tracking=True,
     )
     progress = fields.Float(
-        string="Progress (%)", compute="_compute_progress", store=True
+        aggregator="avg", string="Progress (%)", compute="_compute_progress", store=True
     )
     goal_deadline = fields.Date(related="cycle_id.goal_deadline")
     cancel_reason = fields.Text(readonly=True, copy=False)
@@ -245,7 +242,11 @@ class PerfReview(models.Model):
     )
     # Results: hidden record by record (perf.result.mixin).
     final_score = fields.Float(
-        compute="_compute_scores", store=True, digits=(16, 2), copy=False
+        aggregator="avg",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+        copy=False,
     )
     score_ready = fields.Boolean(
         string="Final score ready", compute="_compute_scores", store=True, copy=False
@@ -259,21 +260,27 @@ class PerfReview(models.Model):
         index=True,
     )
     coefficient = fields.Float(
+        aggregator="avg",
         string="Bonus coefficient",
         compute="_compute_final_grade",
         store=True,
         digits=(4, 2),
         copy=False,
     )
-    self_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
-    manager_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
+    self_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    manager_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
     skip_level_score = fields.Float(
-        compute="_compute_scores", store=True, digits=(16, 2)
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
     )
     designated_score = fields.Float(
-        compute="_compute_scores", store=True, digits=(16, 2)
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
     )
     peer_score = fields.Float(
+        aggregator="avg",
         string="Peer score (aggregate)",
         compute="_compute_scores",
         store=True,
@@ -283,12 +290,22 @@ class PerfReview(models.Model):
     )
     peer_submitted_count = fields.Integer(compute="_compute_scores", store=True)
     kpi_score = fields.Float(
-        string="KPI score", compute="_compute_scores", store=True, digits=(16, 2)
+        aggregator="avg",
+        string="KPI score",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
     )
     okr_score = fields.Float(
-        string="OKR score", compute="_compute_scores", store=True, digits=(16, 2)
+        aggregator="avg",
+        string="OKR score",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
     )
-    question_score = fields.Float(compute="_compute_scores", store=True, digits=(16, 2))
+    question_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
     peer_feedback_html = fields.Html(
         string="Peer feedback",
         compute="_compute_peer_feedback_html",
@@ -1253,7 +1270,7 @@ class PerfReview(models.Model):
     def _move_review_todos(self, old_user, new_user):
         activities = self._todo_activities().filtered(lambda a: a.user_id == old_user)
         if activities:
-            activities.sudo().write({"user_id": new_user.id})
+            activities.with_user(self._todo_author()).write({"user_id": new_user.id})
 
     @api.model
     def _perf_raters_left(self, users):
@@ -2046,87 +2063,58 @@ class PerfReview(models.Model):
             ("acknowledged", _("Acknowledged"), 12, "text"),
         ]
 
-    def _export_results_xlsx(self, cycle):
-        """Write these reviews' results (as the current user may read them)
-        into an xlsx attached to ``cycle`` and return its download."""
-        if not self:
-            raise UserError(
-                self.env._(
-                    "You have no result to export in %(cycle)s.", cycle=cycle.name
-                )
-            )
-        # In the exporter's language, whatever the caller's context.
-        self = self.with_context(lang=self.env.user.lang or self.env.lang)
-        columns = self._export_columns()
+    def _results_rows(self, columns):
+        """The rows of these reviews in the results spreadsheet, as the
+        current user reads them (hidden results stay empty). Scores nobody
+        gave are left blank, not 0: a person graded in calibration without
+        any rating has a final grade and no score."""
         names = [name for name, _h, _w, _k in columns]
         yes, no = self.env._("Yes"), self.env._("No")
-        # Short department names (the sheets are named after them).
+        # Short department names (the sheets are named after them), grade
+        # codes, and which kinds of rating each review has: read at once.
         departments = {d.id: d.name for d in self.sudo().department_id}
+        grades = {
+            g.id: g.code
+            for g in self.sudo().mapped("grade_id")
+            | self.sudo().mapped("calibrated_grade_id")
+            | self.sudo().mapped("final_grade_id")
+        }
+        rated = {
+            (review.id, role)
+            for review, role in self.env["perf.review.rating"]
+            .sudo()
+            ._read_group(
+                [("review_id", "in", self.ids), ("state", "=", "submitted")],
+                ["review_id", "role"],
+            )
+        }
         rows = []
-        for values in self.read(names):
+        for values in self.read([*names, "score_ready"]):
             row = []
             for name, _header, _width, _kind in columns:
                 value = values[name]
                 if name in ("grade_id", "calibrated_grade_id", "final_grade_id"):
-                    value = (
-                        self.env["perf.rating.grade"].sudo().browse(value[0]).code
-                        if value
-                        else ""
-                    )
+                    value = grades.get(value[0], "") if value else ""
                 elif name == "department_id" and value:
                     value = departments[value[0]]
                 elif isinstance(value, tuple):
                     value = value[1]
                 elif name == "acknowledged":
                     value = yes if value else no
+                elif name in SCORE_COLUMNS and not values["score_ready"]:
+                    value = ""
+                elif name in ROLE_COLUMNS and (
+                    (values["id"], ROLE_COLUMNS[name]) not in rated
+                ):
+                    value = ""
                 elif value is False and self._fields[name].type != "float":
                     value = ""
                 row.append(value)
             rows.append(row)
-        scale = (
-            cycle.distribution_policy_id.rating_scale_id
-            or (self.sudo().template_id.rating_scale_id[:1])
-        )
-        _ = self.env._
-        content = results_xlsx.build(
-            [(header, width, kind) for _n, header, width, kind in columns],
-            rows,
-            names.index("department_id"),
-            scale.grade_ids.sorted("sequence").mapped("code"),
-            {
-                "results": _("Results"),
-                "summary": _("Summary"),
-                "department": _("Department"),
-                "total": _("Total"),
-                "average": _("Average final score"),
-                "chart": _("Final grades by department"),
-                "grade_column": names.index("final_grade_id"),
-                "score_column": names.index("final_score"),
-            },
-        )
-        filename = _("%(cycle)s results.xlsx", cycle=cycle.name)
-        if self.env.user.has_group("perf_closed_loop.group_perf_hr"):
-            # HR's export stays on the cycle, readable by HR only.
-            cycle.sudo().write(
-                {"export_file": base64.b64encode(content), "export_filename": filename}
-            )
-            url = (
-                f"/web/content/perf.cycle/{cycle.id}/export_file/"
-                f"{url_quote(filename)}?download=true"
-            )
-        else:
-            # A manager's export is theirs alone (no record: only its creator
-            # reads it).
-            attachment = self.env["ir.attachment"].create(
-                {"name": filename, "raw": content, "mimetype": XLSX_MIMETYPE}
-            )
-            url = f"/web/content/{attachment.id}?download=true"
-        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+        return rows
 
     def action_export_xlsx(self):
         """Export the selected reviews' results (as the user may read them;
-        never one's own)."""
-        mine = self.env.user.sudo().employee_ids
-        reviews = self.filtered(lambda r: r.score_ready and r.employee_id not in mine)
-        cycle = reviews.cycle_id[:1] or self.cycle_id[:1]
-        return reviews._export_results_xlsx(cycle)
+        never one's own): a spreadsheet built when its link is opened."""
+        cycle = self.cycle_id[:1]
+        return self.env["perf.cycle.export"]._request(cycle, self)

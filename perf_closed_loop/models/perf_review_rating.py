@@ -661,7 +661,7 @@ class PerfReviewRating(models.Model):
         for rating in self:
             activities = rating._todo_activities()
             if activities:
-                activities.write({"user_id": user.id})
+                activities.with_user(rating._todo_author()).write({"user_id": user.id})
             elif rating.state == "todo":
                 rating._schedule_open_todo()
 

@@ -72,11 +72,18 @@ class PerfTodoMixin(models.AbstractModel):
         """Environment in ``user``'s language, for what they will read."""
         return self.with_context(lang=user.lang or self.env.lang).env
 
+    def _todo_author(self):
+        """The system (OdooBot) gives the loop's to-dos: not the person whose
+        click opened them (the reviewed employee submitting their self
+        rating must not "assign" their manager's review, nor author, and so
+        read, the notification sent on a rating they may not see)."""
+        return self.env.ref("base.user_root")
+
     def _schedule_todo(self, user, summary, deadline):
         self.ensure_one()
         if not user:
             return
-        self.sudo().with_context(
+        self.with_user(self._todo_author()).with_context(
             **{FOLLOWERS_BATCHED: not self._todo_follow(user)}
         ).activity_schedule(
             TODO_TYPE,
@@ -156,7 +163,7 @@ class PerfTodoMixin(models.AbstractModel):
         # Discuss inbox, as they chose), in their language.
         activities = (
             self.env["mail.activity"]
-            .sudo()
+            .with_user(self._todo_author())
             .with_context(
                 mail_activity_quick_update=True,
                 **BULK_CONTEXT,

@@ -99,8 +99,13 @@ def build(columns, rows, department_column, grade_codes, labels):
         summary.write_number(row_index, len(grade_codes) + 1, len(people))
         scored = [float(v[score_col]) for v in people if v[score_col] not in (None, "")]
         if scored:
+            # The value the cell shows (two decimals), not a longer one that
+            # a sum or a copy elsewhere would reveal.
             summary.write_number(
-                row_index, len(grade_codes) + 2, sum(scored) / len(scored), score
+                row_index,
+                len(grade_codes) + 2,
+                round(sum(scored) / len(scored), 2),
+                score,
             )
     summary.freeze_panes(1, 1)
     if departments:

@@ -25,3 +25,5 @@ from . import test_security_matrix
 from . import test_hostile_input
 from . import test_concurrency
 from . import test_nothing_lost
+from . import test_export
+from . import test_export_channels

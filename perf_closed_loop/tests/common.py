@@ -76,6 +76,13 @@ class PerfCase(TransactionCase):
             [("name", "=", "perf_closed_loop")]
         )._update_translations(["zh_CN"], overwrite=True)
 
+    def _download(self, action, user):
+        """The bytes of the spreadsheet an export action links to, built as
+        ``user`` opens the link (what the download route streams)."""
+        export_id = int(action["url"].rsplit("/", 1)[1])
+        export = self.env["perf.cycle.export"].with_user(user).browse(export_id)
+        return export._content()[0]
+
     @contextmanager
     def assertRefused(self, exception, pattern):
         """Like assertRaisesRegex, inside a savepoint (as Odoo's assertRaises)
@@ -516,6 +523,9 @@ class PerfResultsCase(PerfOrgCase):
     70 %. Everybody else scores 75 (grade B)."""
 
     AGENT_SCORES = [95, 85, 84, 75, 70, 65, 60, 55, 45, 35]
+    # Names of employees (attributes of the class) nobody rates: their
+    # evaluation stays open until HR closes it.
+    UNRATED = ()
     # R&D's group (5 people once its small teams are pooled): B 3, C 2.
     RD_SCORES = {
         "emp_employee": 60,
@@ -646,7 +656,12 @@ class PerfResultsCase(PerfOrgCase):
         scores.update(
             {getattr(cls, name): score for name, score in cls.RD_SCORES.items()}
         )
-        for review in cls.cycle.review_ids:
+        unrated = cls.env["hr.employee"].concat(
+            *(getattr(cls, name) for name in cls.UNRATED)
+        )
+        for review in cls.cycle.review_ids.filtered(
+            lambda r: r.employee_id not in unrated
+        ):
             score = scores.get(review.employee_id, 75)
             for role in ("self", "manager"):
                 rating = review.rating_ids.filtered(lambda r, role=role: r.role == role)
@@ -665,6 +680,51 @@ class PerfResultsCase(PerfOrgCase):
         cls.cycle.with_user(cls.user_hr).with_context(
             perf_force=True
         ).action_start_calibration()
+        cls._run_todo_job()
+
+    @classmethod
+    def _review_of_cls(cls, employee):
+        return cls.cycle.sudo().review_ids.filtered(lambda r: r.employee_id == employee)
+
+    @classmethod
+    def _grade_cls(cls, code):
+        return cls.template_results.rating_scale_id.grade_ids.filtered(
+            lambda g: g.code == code
+        )
+
+    @classmethod
+    def _calibrate_support_to_policy(cls):
+        """The Support head brings their group within the policy (one A
+        seat, the next two down to B, with notes); returns the group."""
+        support = cls.cycle.sudo().calibration_ids.filtered(
+            lambda c: c.department_id == cls.dep_support
+        )
+        seats = (("A", "One A seat"), ("B", "Quota"), ("B", "Quota"))
+        support.with_user(cls.user_support_head).write(
+            {
+                "review_ids": [
+                    Command.update(
+                        cls._review_of_cls(agent).id,
+                        {
+                            "calibrated_grade_id": cls._grade_cls(code).id,
+                            "calibration_note": note,
+                        },
+                    )
+                    for agent, (code, note) in zip(cls.agents, seats, strict=False)
+                ]
+            }
+        )
+        return support
+
+    @classmethod
+    def _publish_all(cls):
+        """Every group within the policy, submitted, approved by the
+        performance administrator, and the cycle published."""
+        cls._calibrate_support_to_policy()
+        for calibration in cls.cycle.sudo().calibration_ids:
+            calibration.with_user(calibration.calibrator_id).action_submit()
+            calibration.with_user(cls.user_admin).action_approve()
+        cls.cycle.with_user(cls.user_hr).action_publish()
         cls._run_todo_job()
 
     def _calibration(self, department):

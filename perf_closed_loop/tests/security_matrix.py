@@ -235,9 +235,13 @@ MATRIX = {
         _roles(("admin",), ALL),
     ),
     "config.write_flow": ("change the review flow", _roles(("admin",), ALL)),
-    "cycle.read_export": (
-        "download HR's last export of the cycle",
-        _roles(("hr", "admin"), PUBLIC),
+    "cycle.open_hr_export": (
+        "open HR's results workbook by its link (HTTP)",
+        _roles(("hr",), RESULTS),
+    ),
+    "attachment.find_workbook": (
+        "find a results workbook among the attachments (search_read)",
+        {},
     ),
 }
 

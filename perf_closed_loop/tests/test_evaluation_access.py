@@ -225,3 +225,40 @@ class TestEvaluationAccess(PerfEvalCase):
         self.assertEqual(
             sum(count for _grade, count in by_grade), len(self.cycle.review_ids) - 1
         )
+
+
+@tagged("post_install", "-at_install", "access_rights")
+class TestTodoAuthor(PerfEvalCase):
+    """The to-dos the flow opens come from the system, never from the person
+    whose click opened them: the employee submitting their self rating does
+    not "assign" their manager the review of themselves, and cannot read
+    the notification sent on a rating they may not see."""
+
+    def test_the_managers_todo_comes_from_odoobot(self):
+        self._start_evaluation()
+        self.env.invalidate_all()
+        self._give(self._rating("self"), self.user_employee, {"Teamwork": 80})
+        manager_rating = self._rating("manager")
+        self.assertEqual(manager_rating.state, "todo")
+        activity = manager_rating.activity_ids
+        self.assertEqual(activity.user_id, self.user_manager)
+        notifications = self.env["mail.message"].search(
+            [
+                ("model", "=", "perf.review.rating"),
+                ("res_id", "=", manager_rating.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertTrue(notifications)
+        odoobot = self.env.ref("base.partner_root")
+        self.assertEqual(notifications.author_id, odoobot)
+        self.assertEqual(activity.create_uid, self.env.ref("base.user_root"))
+        Message = self.env["mail.message"].with_user(self.user_employee)
+        self.assertFalse(
+            Message.search(
+                [
+                    ("model", "=", "perf.review.rating"),
+                    ("res_id", "=", manager_rating.id),
+                ]
+            )
+        )

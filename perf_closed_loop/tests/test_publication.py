@@ -1,11 +1,9 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import io
 
 import openpyxl
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -22,52 +20,13 @@ class TestPublication(PerfResultsCase):
         super().setUpClass()
         cls._start_calibration()
         calibrations = cls.cycle.sudo().calibration_ids
-        cls.support = calibrations.filtered(
-            lambda c: c.department_id == cls.dep_support
-        )
+        cls.support = cls._calibrate_support_to_policy()
         agents = cls.agents
-        cls.support.with_user(cls.user_support_head).write(
-            {
-                "review_ids": [
-                    Command.update(
-                        cls._review_of_cls(agents[0]).id,
-                        {
-                            "calibrated_grade_id": cls._grade_cls("A").id,
-                            "calibration_note": "One A seat",
-                        },
-                    ),
-                    Command.update(
-                        cls._review_of_cls(agents[1]).id,
-                        {
-                            "calibrated_grade_id": cls._grade_cls("B").id,
-                            "calibration_note": "Quota",
-                        },
-                    ),
-                    Command.update(
-                        cls._review_of_cls(agents[2]).id,
-                        {
-                            "calibrated_grade_id": cls._grade_cls("B").id,
-                            "calibration_note": "Quota",
-                        },
-                    ),
-                ]
-            }
-        )
         for calibration in calibrations:
             calibration.with_user(calibration.calibrator_id).action_submit()
         cls.agent = agents[0]
         cls.agent_user = agents[0].user_id
         cls.agent_review = cls._review_of_cls(agents[0])
-
-    @classmethod
-    def _review_of_cls(cls, employee):
-        return cls.cycle.sudo().review_ids.filtered(lambda r: r.employee_id == employee)
-
-    @classmethod
-    def _grade_cls(cls, code):
-        return cls.template_results.rating_scale_id.grade_ids.filtered(
-            lambda g: g.code == code
-        )
 
     def _approve_all(self):
         for calibration in self.cycle.sudo().calibration_ids.filtered(
@@ -240,15 +199,6 @@ class TestPublication(PerfResultsCase):
         self.assertFalse(new.review_ids)
         self.assertIn("next cycle", new.name)
 
-    def _download(self, action, user):
-        url = action["url"]
-        if "/export_file/" in url:
-            content = self.cycle.sudo().export_file
-            return base64.b64decode(content)
-        attachment_id = int(url.split("/web/content/")[1].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(user).browse(attachment_id)
-        return attachment.raw
-
     def test_export_xlsx(self):
         self._publish()
         action = self.cycle.with_user(self.user_hr).action_export_xlsx()
@@ -281,9 +231,15 @@ class TestPublication(PerfResultsCase):
         grades = [cell.value for cell in summary[1]]
         self.assertEqual(by_department["Support"][grades.index("A")], 1)
         self.assertEqual(by_department["Support"][grades.index("Total")], 11)
-        # HR's export stays readable by HR only.
+        # Nothing is stored: no attachment holds the workbook, and only HR
+        # may open HR's link.
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("mimetype", "like", "spreadsheetml"), ("res_field", "!=", "x")]
+            )
+        )
         with self.assertRaises(AccessError):
-            self.cycle.with_user(self.user_employee).read(["export_file"])
+            self._download(action, self.user_employee)
 
     def test_export_by_role(self):
         self._publish()
@@ -294,12 +250,9 @@ class TestPublication(PerfResultsCase):
             row[0] for row in book["Results"].iter_rows(min_row=2, values_only=True)
         ]
         self.assertEqual(sorted(names), sorted(self.agents.mapped("name")))
-        # Their file is theirs alone.
-        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        # Their link is theirs alone.
         with self.assertRaises(AccessError):
-            self.env["ir.attachment"].with_user(self.user_hr).browse(
-                attachment_id
-            ).read(["raw"])
+            self._download(action, self.user_hr)
         with self.assertRefused(UserError, "no result to export"):
             self.cycle.with_user(self.user_employee).action_export_xlsx()
 

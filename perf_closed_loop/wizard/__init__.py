@@ -9,3 +9,4 @@ from . import perf_review_reason
 from . import perf_review_nominate
 from . import perf_review_rating_reassign
 from . import perf_review_acknowledge
+from . import perf_cycle_export
