@@ -31,6 +31,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
+        "data/perf_rating_grade_data.xml",
         "data/perf_flow_data.xml",
         "data/perf_distribution_policy_data.xml",
         "views/perf_rating_scale_views.xml",
