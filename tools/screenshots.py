@@ -37,7 +37,8 @@ Run it again whenever the screens change::
 
 Needs Odoo 18.0 and PostgreSQL like tools/start.py, Chromium (as for the
 tours) and a CJK font for the Chinese screens (Debian: fonts-noto-cjk; both
-installed with apt-get when run as root). Takes about five minutes.
+installed with apt-get when run as root). Takes about a quarter of an hour
+(13 minutes on a 2-core machine).
 """
 
 import argparse
