@@ -4,6 +4,7 @@ from . import perf_config_parent_mixin
 from . import perf_state_mixin
 from . import perf_todo_mixin
 from . import perf_result_mixin
+from . import perf_job_mixin
 from . import perf_rating_scale
 from . import perf_rating_grade
 from . import perf_template

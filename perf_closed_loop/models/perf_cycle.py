@@ -1,6 +1,5 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -15,11 +14,6 @@ from ..domain import org
 from .perf_state_mixin import STATE_CONTEXT, STATE_TOKEN
 from .perf_todo_mixin import BULK_CONTEXT, TODO_TYPE
 
-_logger = logging.getLogger(__name__)
-
-DEFAULT_SYNC_LIMIT = 300
-DEFAULT_BATCH_SIZE = 1000
-
 
 class PerfCycle(models.Model):
     """One launch (考核周期) for a company: who is reviewed with which
@@ -32,13 +26,18 @@ class PerfCycle(models.Model):
     archives the cycle and keeps every review, rating and reason.
 
     Company-wide phases (launch, start of the evaluation, publication) run
-    as one background job per cycle: the job's queue is computed once, and
-    each batch advances a pointer in the same transaction as its work, so a
-    crashed job resumes exactly where it stopped.
+    as one background job per cycle (``perf.job.mixin``): the job's queue is
+    computed once, and each batch advances a pointer in the same transaction
+    as its work, so a crashed job resumes exactly where it stopped.
     """
 
     _name = "perf.cycle"
-    _inherit = ["mail.thread", "mail.activity.mixin", "perf.state.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "perf.state.mixin",
+        "perf.job.mixin",
+    ]
     _description = "Review Cycle"
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -109,28 +108,11 @@ class PerfCycle(models.Model):
     execution_count = fields.Integer(string="In execution", compute="_compute_counters")
     at_risk_count = fields.Integer(string="At risk", compute="_compute_counters")
     job_kind = fields.Selection(
-        [
+        selection_add=[
             ("launch", "Launch"),
             ("evaluation", "Start of the evaluation"),
             ("publication", "Publication"),
         ],
-        string="Background job",
-        readonly=True,
-        copy=False,
-    )
-    job_state = fields.Selection(
-        [("queued", "Queued"), ("running", "Running"), ("done", "Done")],
-        readonly=True,
-        copy=False,
-    )
-    job_total = fields.Integer(readonly=True, copy=False)
-    job_done = fields.Integer(readonly=True, copy=False)
-    job_progress = fields.Float(compute="_compute_job_progress")
-    job_queue = fields.Json(
-        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
-    )
-    job_options = fields.Json(
-        readonly=True, copy=False, groups="perf_closed_loop.group_perf_hr"
     )
     evaluation_count = fields.Integer(
         string="In evaluation", compute="_compute_counters"
@@ -423,13 +405,6 @@ class PerfCycle(models.Model):
                 _("People"),
                 _("Average"),
                 departments,
-            )
-
-    @api.depends("job_total", "job_done")
-    def _compute_job_progress(self):
-        for cycle in self:
-            cycle.job_progress = (
-                100.0 * cycle.job_done / cycle.job_total if cycle.job_total else 0.0
             )
 
     @api.depends_context("uid")
@@ -797,94 +772,6 @@ class PerfCycle(models.Model):
             [[entry["employee"].id, entry["template"].id] for entry in plan],
         )
 
-    # ------------------------------------------------------ background job
-    def _sync_limit(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("perf_closed_loop.launch_sync_limit", DEFAULT_SYNC_LIMIT)
-        )
-
-    def _batch_size(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("perf_closed_loop.launch_batch_size", DEFAULT_BATCH_SIZE)
-        )
-
-    def _job_running(self):
-        self.ensure_one()
-        return self.job_state in ("queued", "running")
-
-    def _start_job(self, kind, queue, options=None):
-        """Queue a company-wide phase: ``queue`` lists its items (JSON), and
-        each batch handles the next ones with ``_job_<kind>``. Small jobs
-        run at once, big ones in the background."""
-        self.ensure_one()
-        self.sudo()._write_state(
-            {
-                "job_kind": kind,
-                "job_state": "queued",
-                "job_total": len(queue),
-                "job_done": 0,
-                "job_queue": queue,
-                "job_options": options or {},
-            }
-        )
-        if len(queue) <= self._sync_limit():
-            while self._run_job_batch()[1]:
-                pass
-        else:
-            kinds = dict(self._fields["job_kind"]._description_selection(self.env))
-            self.message_post(
-                body=self.env._(
-                    "%(job)s of %(count)s reviews queued; it runs in the background.",
-                    job=kinds[kind],
-                    count=len(queue),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            self.env.ref("perf_closed_loop.ir_cron_perf_cycle_jobs")._trigger()
-
-    def _run_job_batch(self):
-        """One batch of this cycle's job; returns (handled, remaining).
-
-        The pointer ``job_done`` moves in the same transaction as the
-        batch's work: after a crash, the batch is redone from scratch."""
-        self.ensure_one()
-        cycle = self.sudo()
-        queue = cycle.job_queue or []
-        start = cycle.job_done
-        batch = queue[start : start + self._batch_size()]
-        getattr(cycle, f"_job_{cycle.job_kind}")(batch, cycle.job_options or {})
-        done = start + len(batch)
-        values = {"job_state": "running", "job_done": done}
-        finished = done >= len(queue)
-        if finished:
-            values.update(job_state="done", job_queue=False, job_options=False)
-        cycle._write_state(values)
-        if finished:
-            getattr(cycle, f"_job_{cycle.job_kind}_finish")()
-        return len(batch), len(queue) - done
-
-    # The cron runner commits after each call and calls again while
-    # ``remaining`` is reported (ir.cron progress API of Odoo 18).
-    @api.model
-    def _cron_run_jobs(self):
-        """Background jobs of big cycles, one committed batch per call."""
-        cycles = self.sudo().search(
-            [("job_state", "in", ("queued", "running"))], order="id"
-        )
-        if not cycles:
-            return
-        done, remaining = cycles[0]._run_job_batch()
-        remaining += len(cycles) - 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if remaining:
-            # Committed with the batch: a worker that dies before the next
-            # one leaves this call for the next cron worker, not tomorrow.
-            self.env.ref("perf_closed_loop.ir_cron_perf_cycle_jobs")._trigger()
-
     # -------------------------------------------------------------- launch
     def _job_launch(self, items, _options):
         """Create the reviews of a batch of [employee id, template id]
@@ -1015,34 +902,7 @@ class PerfCycle(models.Model):
         self.env["perf.review.approval"].sudo().create(approvals)
         return reviews
 
-    # ---------------------------------------------------------------- to-dos
-    def _deliver_todo_batch(self):
-        """Deliver one batch of pending to-dos (reviews first, then ratings
-        …); returns (delivered, remaining)."""
-        models_ = self.env["perf.todo.mixin"]._todo_models()
-        domain = [("todo_pending", "=", True)]
-        delivered = 0
-        for name in models_:
-            batch = (
-                self.env[name]
-                .sudo()
-                .search(domain, limit=self._batch_size(), order="id")
-            )
-            if batch:
-                batch._deliver_pending_todos()
-                delivered = len(batch)
-                break
-        remaining = sum(self.env[name].sudo().search_count(domain) for name in models_)
-        return delivered, remaining
-
-    @api.model
-    def _cron_deliver_todos(self):
-        """Pending to-dos (and their notifications), one batch per call."""
-        done, remaining = self._deliver_todo_batch()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if remaining:
-            self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
-
+    # ----------------------------------------------------------- execution
     def action_start_execution(self):
         self._lock_for_update()
         self._check_can_start_execution()
