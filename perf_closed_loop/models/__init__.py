@@ -17,6 +17,11 @@ from . import perf_distribution_policy_line
 from . import res_users
 from . import hr_employee
 from . import perf_cycle
+from . import perf_cycle_launch
+from . import perf_cycle_execution
+from . import perf_cycle_evaluation
+from . import perf_cycle_calibration
+from . import perf_cycle_publication
 from . import perf_cycle_assignment
 from . import perf_review
 from . import perf_review_line
