@@ -180,7 +180,7 @@ class PerfCycle(models.Model):
             },
         )
 
-    # ------------------------------------------------------ background job
+    # ---------------------------------------------------- background job
     def _job_evaluation(self, review_ids, options):
         raters = {
             tuple(int(part) for part in key.split("-")): user_id

@@ -58,7 +58,7 @@ class PerfCycle(models.Model):
                     )
                 )
 
-    # ---------------------------------------------------------- launch plan
+    # ------------------------------------------------------- launch plan
     def _launch_plan(self, exclude=()):
         """Who gets a review with which template, and every problem found.
 
@@ -282,7 +282,7 @@ class PerfCycle(models.Model):
             [[entry["employee"].id, entry["template"].id] for entry in plan],
         )
 
-    # ------------------------------------------------------ background job
+    # ---------------------------------------------------- background job
     def _job_launch(self, items, _options):
         """Create the reviews of a batch of [employee id, template id]
         (employees who already have one are skipped)."""

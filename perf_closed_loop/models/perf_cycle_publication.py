@@ -208,7 +208,7 @@ class PerfCycle(models.Model):
             )
         return True
 
-    # ------------------------------------------------------ background job
+    # ---------------------------------------------------- background job
     def _job_publication(self, review_ids, _options):
         reviews = self.env["perf.review"].sudo().browse(review_ids).exists()
         reviews.filtered(lambda r: r.state == "calibration")._do_publish()

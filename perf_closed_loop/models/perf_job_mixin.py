@@ -73,7 +73,7 @@ class PerfJobMixin(models.AbstractModel):
                 100.0 * cycle.job_done / cycle.job_total if cycle.job_total else 0.0
             )
 
-    # ------------------------------------------------------------- jobs
+    # -------------------------------------------------------------- jobs
     def _sync_limit(self):
         return int(
             self.env["ir.config_parameter"]

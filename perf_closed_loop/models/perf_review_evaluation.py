@@ -281,7 +281,7 @@ class PerfReview(models.Model):
             )
         return user, ""
 
-    # -------------------------------------------------------- the phase
+    # -------------------------------------------------------- evaluation
     def _start_evaluation(self, raters=None):
         """Move these reviews to evaluation and create their rating tasks
         (one batch): one rating per step and rater, peers from the approved

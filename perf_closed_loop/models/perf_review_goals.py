@@ -487,7 +487,7 @@ class PerfReview(models.Model):
             fields.Date.context_today(self) + timedelta(days=3),
         )
 
-    # ------------------------------------------------------ goal snapshots
+    # ---------------------------------------------------- goal snapshots
     def _goals_snapshot(self):
         self.ensure_one()
         return {

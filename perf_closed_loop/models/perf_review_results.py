@@ -77,7 +77,7 @@ class PerfReview(models.Model):
     acknowledge_date = fields.Datetime(readonly=True, copy=False)
     acknowledge_comment = fields.Text(readonly=True, copy=False)
 
-    # ---------------------------------------------------- result visibility
+    # ------------------------------------------------- result visibility
     _perf_result_fields = (
         "final_score",
         "score_ready",
@@ -144,7 +144,7 @@ class PerfReview(models.Model):
             review.final_grade_id = review.calibrated_grade_id or review.grade_id
             review.coefficient = review.final_grade_id.coefficient
 
-    # ---------------------------------------------------------- publication
+    # ------------------------------------------------------- publication
     def _do_publish(self):
         """Publish these reviews in one batch; each employee gets a to-do to
         read and acknowledge their result (batched delivery)."""
@@ -221,7 +221,7 @@ class PerfReview(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
-    # --------------------------------------------------------------- export
+    # ------------------------------------------------------------ export
     def _export_columns(self):
         """(field, header, width, kind) of the results spreadsheet."""
         _ = self.env._
