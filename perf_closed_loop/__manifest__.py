@@ -34,6 +34,7 @@
         "data/perf_rating_grade_data.xml",
         "data/perf_flow_data.xml",
         "data/perf_distribution_policy_data.xml",
+        "data/perf_template_data.xml",
         "views/perf_rating_scale_views.xml",
         "views/perf_template_views.xml",
         "views/perf_flow_views.xml",

@@ -30,6 +30,7 @@ from . import perf_cycle_execution
 from . import perf_cycle_evaluation
 from . import perf_cycle_calibration
 from . import perf_cycle_publication
+from . import perf_cycle_recurrence
 from . import perf_cycle_assignment
 from . import perf_review
 from . import perf_review_goals

@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -28,12 +26,15 @@ class PerfCycle(models.Model):
 
     This file holds what every phase shares: the cycle's identity, period
     and deadlines, its assignments, its state and the per-phase progress
-    counters of its reviews, the buttons' flags, cancelling, the next cycle
-    and the overdue reminders. Each phase extends the model in a file of its
-    own (docs/architecture.md): ``perf_cycle_launch.py`` (draft → goal
+    counters of its reviews, the buttons' flags, cancelling and the overdue
+    reminders. Each phase extends the model in a file of its own
+    (docs/architecture.md): ``perf_cycle_launch.py`` (draft → goal
     setting), ``perf_cycle_execution.py`` (→ execution),
     ``perf_cycle_evaluation.py`` (→ evaluation), ``perf_cycle_calibration.py``
-    (→ calibration), ``perf_cycle_publication.py`` (→ published → closed).
+    (→ calibration), ``perf_cycle_publication.py`` (→ published → closed),
+    ``perf_cycle_recurrence.py`` (the next cycle, recurring cycles). HR's
+    own to-dos on a cycle (confirm and launch a recurring cycle) come from
+    ``perf.todo.mixin``.
     """
 
     _name = "perf.cycle"
@@ -42,6 +43,7 @@ class PerfCycle(models.Model):
         "mail.activity.mixin",
         "perf.state.mixin",
         "perf.job.mixin",
+        "perf.todo.mixin",
     ]
     _description = "Review Cycle"
     _order = "date_start desc, id desc"
@@ -360,52 +362,6 @@ class PerfCycle(models.Model):
                 body=self.env._("Cycle cancelled: %(reason)s", reason=reason),
                 subtype_xmlid="mail.mt_comment",
             )
-
-    def action_prepare_next_cycle(self):
-        """A new draft cycle for the next period, with the same assignments,
-        policy and HR responsible, and the deadlines moved forward."""
-        self._check_hr()
-        self.ensure_one()
-        start, end = self.date_start, self.date_end
-        try:
-            return self._prepare_next_cycle(start, end)
-        except OverflowError:
-            raise UserError(
-                self.env._(
-                    "The cycle after “%(cycle)s” would end after the year 9999.",
-                    cycle=self.name,
-                )
-            ) from None
-
-    def _prepare_next_cycle(self, start, end):
-        if start.day == 1 and (end + timedelta(days=1)).day == 1:
-            # Whole months (a half-year, a quarter): the next as many months.
-            months = relativedelta(end + timedelta(days=1), start)
-            shift = relativedelta(months=months.years * 12 + months.months)
-        else:
-            shift = relativedelta(days=(end - start).days + 1)
-
-        def forward(date):
-            return date + shift if date else False
-
-        new = self.copy(
-            {
-                "name": self.env._("%(name)s (next cycle)", name=self.name),
-                "date_start": start + shift,
-                "date_end": forward(end + timedelta(days=1)) - timedelta(days=1),
-                "goal_deadline": forward(self.goal_deadline),
-                "evaluation_deadline": forward(self.evaluation_deadline),
-                "calibration_deadline": forward(self.calibration_deadline),
-            }
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "perf.cycle",
-            "res_id": new.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
 
     # ------------------------------------------------------------ to-dos
     @api.model

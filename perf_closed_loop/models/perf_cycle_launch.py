@@ -17,14 +17,16 @@ class PerfCycle(models.Model):
     and whom the loop takes as each person's manager, skip-level manager
     and department head (``hr.employee._perf_resolve``, ``domain/org.py``),
     and lists every problem: blocking ones (archived employee, no user, a
-    review in an overlapping cycle) and warnings (two assignments, heads
-    of their own department, nobody above, a manager without a user, a
-    loop in the chart). ``action_preview_launch`` shows it as a dry run
-    (``perf.cycle.launch``); ``action_launch`` refuses while anything
-    blocks, then runs the background job ``launch``: each batch creates
-    its reviews with their indicators from the template and their goal
-    approval chains (``_create_reviews``), and leaves the goal-setting
-    to-dos pending for the to-do delivery job.
+    review in an overlapping cycle of the same cadence) and warnings (two
+    assignments, heads of their own department, nobody above, a manager
+    without a user, a loop in the chart, a review in an overlapping cycle
+    of another cadence: a monthly business review beside the half-year's).
+    ``action_preview_launch`` shows it as a dry run (``perf.cycle.launch``);
+    ``action_launch`` refuses while anything blocks, then runs the
+    background job ``launch``: each batch creates its reviews with their
+    indicators from the template and their goal approval chains
+    (``_create_reviews``), and leaves the goal-setting to-dos pending for
+    the to-do delivery job.
 
     Who: HR officers of the cycle's company, on a draft cycle with at
     least one assignment (``_check_can_launch``).
@@ -135,17 +137,33 @@ class PerfCycle(models.Model):
                         ),
                     )
                 )
-            if employee.id in busy:
-                problems.append(
-                    (
-                        "overlap",
-                        True,
-                        _(
-                            "already reviewed in the overlapping cycle %(cycle)s",
-                            cycle=busy[employee.id],
-                        ),
+            for other in busy.get(employee.id, ()):
+                # The same cadence twice over a period is a duplicate; a
+                # monthly business review beside the half-yearly review is
+                # the practice, only pointed out.
+                if other.recurrence == self.recurrence:
+                    problems.append(
+                        (
+                            "overlap",
+                            True,
+                            _(
+                                "already reviewed in the overlapping cycle %(cycle)s",
+                                cycle=other.name,
+                            ),
+                        )
                     )
-                )
+                else:
+                    problems.append(
+                        (
+                            "overlap_other_cadence",
+                            False,
+                            _(
+                                "also reviewed in %(cycle)s over the same period, "
+                                "at another cadence",
+                                cycle=other.name,
+                            ),
+                        )
+                    )
             plan.append(
                 {
                     "employee": employee,
@@ -211,7 +229,8 @@ class PerfCycle(models.Model):
         return problems
 
     def _overlapping_reviews(self, employees):
-        """employee id -> name of another live cycle over the same period."""
+        """employee id -> the other live cycles over the same period that
+        review them (periods that only touch do not overlap)."""
         self.ensure_one()
         rows = (
             self.env["perf.review"]
@@ -228,7 +247,10 @@ class PerfCycle(models.Model):
                 ["employee_id", "cycle_id"],
             )
         )
-        return {employee.id: cycle.name for employee, cycle in rows}
+        busy = {}
+        for employee, cycle in rows:
+            busy.setdefault(employee.id, []).append(cycle)
+        return busy
 
     # ----------------------------------------------------------- actions
     def action_preview_launch(self):

@@ -28,8 +28,10 @@ DIGEST_BODY = Markup(
 
 class PerfTodoMixin(models.AbstractModel):
     """The to-dos of the performance loop, shared by reviews, ratings and
-    calibrations: a to-do is a ``mail.activity`` of the performance type
-    for one person, with a deadline, written in that person's language.
+    calibrations (and cycles, for HR's "confirm and launch" of a recurring
+    cycle, given one by one): a to-do is a ``mail.activity`` of the
+    performance type for one person, with a deadline, written in that
+    person's language.
 
     Bulk phases (launch, start of the evaluation …) only mark records
     ``todo_pending``; the batched job ``_cron_deliver_todos``
