@@ -103,7 +103,10 @@ class PerfCycle(models.Model):
     previous_cycle_state = fields.Selection(
         related="previous_cycle_id.state", string="Previous cycle's state"
     )
-    previous_cycle_running = fields.Boolean(compute="_compute_previous_cycle_running")
+    previous_cycle_running = fields.Boolean(
+        string="Previous cycle still running",
+        compute="_compute_previous_cycle_running",
+    )
     next_prepare_date = fields.Date(
         string="Next cycle prepared on", compute="_compute_next_prepare_date"
     )
