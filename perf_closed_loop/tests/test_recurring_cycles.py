@@ -417,3 +417,87 @@ class TestRecurringCycles(PerfOrgCase):
         self.assertEqual(mail.body_html.count("<li>"), 2)
         self.assertIn("Monthly review 2027-01", mail.body_html)
         self.assertIn("Monthly review 2027-02", mail.body_html)
+
+    # ----------------------------------------------- big companies, data
+    def test_auto_launch_of_a_big_cycle_runs_in_the_background(self):
+        january = self._monthly(auto_launch=True)
+        self._launch(january)
+        self._cron("2027-01-26")
+        february = self._successors(january)
+        self.env["ir.config_parameter"].set_param(
+            "perf_closed_loop.launch_sync_limit", 1
+        )
+        self._cron("2027-02-01")
+        self.assertEqual(february.state, "draft")
+        self.assertEqual(february.job_state, "queued")
+        self.assertFalse(february.launch_refusal)
+        # The next day's run leaves the queued launch alone.
+        self._cron("2027-02-02")
+        self.assertEqual(february.job_state, "queued")
+        self.assertFalse(february.review_ids)
+        for _call in range(10):
+            if not february.job_state or february.job_state == "done":
+                break
+            self.env["perf.cycle"]._cron_run_jobs()
+            self.env.invalidate_all()
+        self.assertEqual(february.state, "goal_setting")
+        self.assertEqual(len(february.review_ids), 3)
+
+    def test_the_monthly_business_review(self):
+        """Each employee lists 3 to 6 key work items within 100 % of
+        weight and submits them (no approval step); the manager alone
+        rates them."""
+        flow = self.template_monthly.flow_id
+        self.assertEqual(flow, self.env.ref("perf_closed_loop.flow_monthly"))
+        self.assertEqual(flow.goal_setter, "employee")
+        self.assertEqual(flow.approval_level_count, 0)
+        self.assertFalse(flow.has_peer_review)
+        self.assertEqual(flow.rating_weight_total, 100)
+        january = self._monthly()
+        self._launch(january)
+        review = self._review(january, self.emp_employee).with_user(self.user_employee)
+        self.assertFalse(review.line_ids)
+        Line = self.env["perf.review.line"].with_user(self.user_employee)
+        for name, weight in (("Release 2.3", 50), ("Customer demo", 50)):
+            Line.create({"review_id": review.id, "name": name, "weight": weight})
+        with self.assertRefused(UserError, "3 to 6"):
+            review.action_submit_goals()
+        review.line_ids[0].weight = 40
+        Line.create({"review_id": review.id, "name": "Hiring", "weight": 10})
+        review.action_submit_goals()
+        self.assertEqual(review.state, "execution")
+
+    def test_the_monthly_business_review_in_chinese(self):
+        self._load_zh_cn()
+        for xmlid in ("perf_template_monthly", "flow_monthly"):
+            record = self.env.ref(f"perf_closed_loop.{xmlid}")
+            self.assertEqual(record.with_context(lang="zh_CN").name, "月度业务考核")
+            self.assertEqual(
+                record.with_context(lang="en_US").name, "Monthly business review"
+            )
+        january = self._monthly()
+        self._launch(january)
+        self.user_hr.lang = "zh_CN"
+        self._cron("2027-01-26")
+        todo = self._hr_todos(self._successors(january))
+        self.assertIn("确认并发起", todo.summary)
+
+    def test_demo_monthly_cycle(self):
+        """The demo's monthly cycle (with demo data only) launches without a
+        blocking problem beside the demo half-year review."""
+        cycle = self.env.ref(
+            "perf_closed_loop.perf_cycle_monthly_demo", raise_if_not_found=False
+        )
+        if not cycle:
+            self.skipTest("no demo data")
+        self.assertEqual(cycle.recurrence, "monthly")
+        self.assertFalse(cycle.auto_launch)
+        self.assertEqual(cycle.assignment_ids.template_id, self.template_monthly)
+        half_year = self.env.ref("perf_closed_loop.perf_cycle_demo")
+        half_year.with_user(half_year.hr_user_id).action_launch()
+        plan = cycle.with_user(cycle.hr_user_id)._launch_plan()
+        self.assertTrue(plan)
+        blocking = [m for e in plan for _c, b, m in e["problems"] if b]
+        self.assertFalse(blocking)
+        cycle.with_user(cycle.hr_user_id).action_launch()
+        self.assertEqual(cycle.state, "goal_setting")
