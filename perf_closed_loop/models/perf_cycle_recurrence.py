@@ -10,6 +10,8 @@ from odoo.exceptions import UserError, ValidationError
 from ..domain import recurrence as recurrence_rules
 
 RUNNING_STATES = ("goal_setting", "execution", "evaluation", "calibration")
+# The goals are due within the period; the others may fall after it.
+DEADLINES = ("goal_deadline", "evaluation_deadline", "calibration_deadline")
 
 
 class PerfCycle(models.Model):
@@ -243,11 +245,8 @@ class PerfCycle(models.Model):
                 "date_start": new_start,
                 "date_end": new_end,
             }
-            values.update(
-                (field, self[field] + shift if self[field] else False)
-                for field in ("goal_deadline", "evaluation_deadline")
-                + ("calibration_deadline",)
-            )
+            for field in DEADLINES:
+                values[field] = self[field] + shift if self[field] else False
             return values, 0
         new_start, new_end, skipped = recurrence_rules.period_to_prepare(
             start, end, self.recurrence, today
@@ -265,7 +264,7 @@ class PerfCycle(models.Model):
                 self.goal_deadline, start, new_start, new_end
             ),
         }
-        for field in ("evaluation_deadline", "calibration_deadline"):
+        for field in DEADLINES[1:]:
             values[field] = recurrence_rules.shift_deadline(
                 self[field], start, new_start
             )
