@@ -15,6 +15,7 @@
     "application": True,
     "installable": True,
     "depends": ["hr", "mail"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/perf_closed_loop_groups.xml",
         "security/ir.model.access.csv",
@@ -30,8 +31,10 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
+        "data/perf_rating_grade_data.xml",
         "data/perf_flow_data.xml",
         "data/perf_distribution_policy_data.xml",
+        "data/perf_template_data.xml",
         "views/perf_rating_scale_views.xml",
         "views/perf_template_views.xml",
         "views/perf_flow_views.xml",

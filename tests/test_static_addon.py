@@ -193,6 +193,54 @@ def test_one_model_per_file_named_after_it():
             assert other.startswith(main[0] + "."), f"{other} in {path.name}"
 
 
+MODEL_FILE_MAX_LINES = 800
+PHASED_MODELS = ("perf.review", "perf.cycle")
+
+
+def _model_extensions():
+    """(file, class node, model) of every class that reopens a model of the
+    add-on without naming a new one (``_inherit = "model"``, no ``_name``)."""
+    for path in sorted(ADDON.rglob("*.py")):
+        if "tests" in path.relative_to(ADDON).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            assigned = {
+                target.id: stmt.value
+                for stmt in node.body
+                if isinstance(stmt, ast.Assign)
+                for target in stmt.targets
+                if isinstance(target, ast.Name)
+            }
+            inherit = assigned.get("_inherit")
+            if "_name" not in assigned and isinstance(inherit, ast.Constant):
+                yield path, node, inherit.value
+
+
+def test_model_files_stay_readable():
+    """No model file grows past ~800 lines. The models that span the whole
+    loop are reopened phase by phase, each phase in a file named after the
+    model and opening with a docstring of what the phase is, who acts in it
+    and which fields it owns (docs/architecture.md)."""
+    for path in sorted((ADDON / "models").glob("*.py")):
+        count = len(path.read_text(encoding="utf-8").splitlines())
+        assert count <= MODEL_FILE_MAX_LINES, f"{path.name}: {count} lines"
+    phases = {model: [] for model in PHASED_MODELS}
+    for path, node, model in _model_extensions():
+        if model not in phases:
+            continue
+        prefix = model.replace(".", "_") + "_"
+        assert path.parent.name == "models" and path.name.startswith(prefix), (
+            f"{path.relative_to(ADDON)} reopens {model}: a phase goes in "
+            f"models/{prefix}<phase>.py"
+        )
+        assert ast.get_docstring(node), f"{path.name}: no docstring for the phase"
+        phases[model].append(path.name)
+    for model, files in phases.items():
+        assert len(files) >= 5, f"{model} is not split by phase: {files}"
+
+
 def test_no_domain_module_imports_odoo():
     for path in (ADDON / "domain").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -23,6 +23,29 @@ import odoo_env
 import setup_env
 
 
+def create_demo_database(odoo, params, database, data_dir, load_language="zh_CN"):
+    """Install perf_closed_loop with its demo data into the (dropped)
+    database ``database``; return the Odoo arguments that serve it."""
+    common = [
+        f"--addons-path={odoo.addons_path}",
+        f"--data-dir={data_dir}",
+        f"--database={database}",
+        f"--db-filter=^{database}$",
+        *odoo_env.odoo_db_args(params),
+    ]
+    print(f"Creating database {database} with perf_closed_loop and demo data…")
+    install = [f"--init={odoo_env.MODULE}", "--stop-after-init", "--log-level=warn"]
+    if load_language:
+        install.append(f"--load-language={load_language}")
+    code = subprocess.run(odoo.command + common + install).returncode
+    if code:
+        raise odoo_env.SetupError(
+            f"Odoo could not install {odoo_env.MODULE} into {database} "
+            f"(exit {code}); the lines above say why."
+        )
+    return common
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default="perf_demo")
@@ -38,23 +61,12 @@ def main():
         sys.exit(f"ERROR: {exc}")
 
     data_dir = odoo_env.REPO / ".odoo-data"
-    common = [
-        f"--addons-path={odoo.addons_path}",
-        f"--data-dir={data_dir}",
-        f"--database={args.database}",
-        f"--db-filter=^{args.database}$",
-        *odoo_env.odoo_db_args(params),
-    ]
-    print(f"Creating database {args.database} with perf_closed_loop and demo data…")
-    install = [f"--init={odoo_env.MODULE}", "--stop-after-init", "--log-level=warn"]
-    if args.load_language:
-        install.append(f"--load-language={args.load_language}")
-    code = subprocess.run(odoo.command + common + install).returncode
-    if code:
-        sys.exit(
-            f"ERROR: Odoo could not install {odoo_env.MODULE} into {args.database} "
-            f"(exit {code}); the lines above say why."
+    try:
+        common = create_demo_database(
+            odoo, params, args.database, data_dir, args.load_language
         )
+    except odoo_env.SetupError as exc:
+        sys.exit(f"ERROR: {exc}")
     print(
         f"\nOdoo is starting on http://127.0.0.1:{args.port}/odoo\n"
         "  log in as admin / admin (performance administrator), or as a demo\n"

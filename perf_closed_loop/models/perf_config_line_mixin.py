@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, models
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 PARENT_CHECKS_CONTEXT = "perf_lines_checked_by_parent"
 # The context value is this very object: an RPC call can only send JSON
 # values, so it cannot switch the line checks off.
@@ -28,6 +30,8 @@ class PerfConfigLineMixin(models.AbstractModel):
     def _perf_check_parents(self, parents):
         if self.env.context.get(PARENT_CHECKS_CONTEXT) is PARENT_CHECKS_TOKEN:
             return
+        if self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return  # the add-on is uninstalled: its lines go one by one
         parents.exists()._perf_check_lines()
 
     @api.model_create_multi

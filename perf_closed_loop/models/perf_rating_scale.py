@@ -5,6 +5,9 @@ from odoo.exceptions import ValidationError
 
 from ..domain import grading
 
+# The scales of data/perf_rating_scale_data.xml.
+SHIPPED_SCALES = ("rating_scale_5", "rating_scale_3")
+
 
 class PerfRatingScale(models.Model):
     """A grade scale (S/A/B/C/D …): each grade covers a band of the 0–100
@@ -109,3 +112,32 @@ class PerfRatingScale(models.Model):
             return self.env["perf.rating.grade"]
         code = grading.grade_for_score(score, self._bands())
         return self.grade_ids.filtered(lambda g: g.code == code)[:1]
+
+    @api.model
+    def _name_shipped_grades(self):
+        """Give each grade of the scales this add-on ships an XML id
+        (``perf_closed_loop.<scale>_grade_<code>``): the grades are created
+        inside their scale (they are checked together), and only records with
+        an XML id get their names translated from ``i18n/``. Idempotent; run
+        at install and at each upgrade. A grade already named, or whose code
+        an administrator changed into something no XML id can hold, is left
+        alone."""
+        Data = self.env["ir.model.data"]
+        data_list = []
+        for scale_name in SHIPPED_SCALES:
+            scale = self.env.ref(f"perf_closed_loop.{scale_name}", False)
+            if not scale:
+                continue
+            named = scale.grade_ids._get_external_ids()
+            for grade in scale.grade_ids:
+                code = (grade.code or "").lower()
+                if named.get(grade.id) or not code.isalnum() or not code.isascii():
+                    continue
+                data_list.append(
+                    {
+                        "xml_id": f"perf_closed_loop.{scale_name}_grade_{code}",
+                        "record": grade,
+                        "noupdate": True,
+                    }
+                )
+        Data._update_xmlids(data_list)

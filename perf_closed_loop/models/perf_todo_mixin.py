@@ -28,16 +28,19 @@ DIGEST_BODY = Markup(
 
 class PerfTodoMixin(models.AbstractModel):
     """The to-dos of the performance loop, shared by reviews, ratings and
-    calibrations: a to-do is a ``mail.activity`` of the performance type
-    for one person, with a deadline, written in that person's language.
+    calibrations (and cycles, for HR's "confirm and launch" of a recurring
+    cycle, given one by one): a to-do is a ``mail.activity`` of the
+    performance type for one person, with a deadline, written in that
+    person's language.
 
     Bulk phases (launch, start of the evaluation …) only mark records
-    ``todo_pending``; the batched job ``perf.cycle._cron_deliver_todos``
-    then creates the activities of a batch at once, subscribes the
-    assignees per batch, and sends each person ONE digest of their new
-    to-dos (e-mail or Discuss inbox, as they chose) and one real-time
-    notification. A model using the mixin says who gets its pending to-do
-    (``_pending_todo``) and where the digest links to (``_todo_action``).
+    ``todo_pending``; the batched job ``_cron_deliver_todos``
+    (``perf.job.mixin``, run on ``perf.cycle``) then creates the activities
+    of a batch at once, subscribes the assignees per batch, and sends each
+    person ONE digest of their new to-dos (e-mail or Discuss inbox, as they
+    chose) and one real-time notification. A model using the mixin says who
+    gets its pending to-do (``_pending_todo``) and where the digest links to
+    (``_todo_action``).
     """
 
     _name = "perf.todo.mixin"

@@ -305,6 +305,14 @@ _channel(
         "cycle.action_launch": ("launch the cycle again", {}),
         "cycle.unlink": ("delete the cycle", {}),
         "cycle.archive": ("archive the cycle by hand", {}),
+        "cycle.write_recurrence": (
+            "make the cycle repeat",
+            _roles(("hr", "admin"), ALL),
+        ),
+        "cycle.action_prepare_next_cycle": (
+            "prepare the next cycle",
+            _roles(("hr", "admin"), ALL),
+        ),
         "config.write_template": (
             "change the review template",
             _roles(("admin",), ALL),

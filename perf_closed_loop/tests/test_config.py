@@ -362,3 +362,32 @@ class TestConfiguration(PerfCase):
         self.assertIn("90", message)
         self.assertRegex(message, "[\u4e00-\u9fff]")
         self.assertNotIn("cannot be saved", message)
+
+    def test_shipped_grades_are_named_in_chinese(self):
+        """The shipped scales' grades carry XML ids, so their names come from
+        i18n/ like any data (they were English in zh_CN); an upgrade names
+        grades created before, once."""
+        scale = self.env.ref("perf_closed_loop.rating_scale_5")
+        grade_b = self.env.ref("perf_closed_loop.rating_scale_5_grade_b")
+        self.assertEqual(grade_b.scale_id, scale)
+        self.assertEqual(grade_b.code, "B")
+        # A database of an earlier version: the grades had no XML id.
+        self.env["ir.model.data"].search(
+            [("model", "=", "perf.rating.grade"), ("module", "=", "perf_closed_loop")]
+        ).unlink()
+        self.env["perf.rating.scale"]._name_shipped_grades()
+        self.env["perf.rating.scale"]._name_shipped_grades()
+        self.assertEqual(
+            self.env.ref("perf_closed_loop.rating_scale_5_grade_b"), grade_b
+        )
+        self.assertEqual(
+            self.env["ir.model.data"].search_count(
+                [("model", "=", "perf.rating.grade"), ("res_id", "=", grade_b.id)]
+            ),
+            1,
+        )
+        self._load_zh_cn()
+        names = scale.grade_ids.with_context(lang="zh_CN").mapped("display_name")
+        self.assertIn("B – 符合期望", names)
+        for name in names:
+            self.assertRegex(name, "[\u4e00-\u9fff]")

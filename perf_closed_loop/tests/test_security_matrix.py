@@ -853,6 +853,12 @@ class TestSecurityMatrix(HttpCase):
             "cycle.archive": lambda: self.rpc(
                 role, "perf.cycle", "action_archive", [self.cycle.id]
             ),
+            "cycle.write_recurrence": lambda: self.rpc(
+                role, "perf.cycle", "write", [self.cycle.id], {"recurrence": "monthly"}
+            ),
+            "cycle.action_prepare_next_cycle": lambda: self.rpc(
+                role, "perf.cycle", "action_prepare_next_cycle", [self.cycle.id]
+            ),
             "config.write_template": lambda: self.rpc(
                 role,
                 "perf.template",

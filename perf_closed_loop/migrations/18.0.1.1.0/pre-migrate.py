@@ -3,6 +3,8 @@
 """18.0.1.1.0: a cycle's launch job became its background job (launch,
 start of the evaluation, publication)."""
 
+from odoo.tools import SQL
+
 
 def migrate(cr, version):
     cr.execute(
@@ -16,7 +18,13 @@ def migrate(cr, version):
         ("launch_done", "job_done"),
     ):
         if old in columns:
-            cr.execute(f'ALTER TABLE perf_cycle RENAME COLUMN "{old}" TO "{new}"')
+            cr.execute(
+                SQL(
+                    "ALTER TABLE perf_cycle RENAME COLUMN %s TO %s",
+                    SQL.identifier(old),
+                    SQL.identifier(new),
+                )
+            )
     if "launch_state" in columns:
         cr.execute("ALTER TABLE perf_cycle ADD COLUMN IF NOT EXISTS job_kind varchar")
         cr.execute(

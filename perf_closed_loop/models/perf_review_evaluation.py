@@ -1,0 +1,421 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command, api, fields, models
+
+from ..domain import evaluation
+from .perf_review_peers import PEER_AGGREGATE_MIN
+from .perf_todo_mixin import BULK_CONTEXT
+
+
+class PerfReview(models.Model):
+    """The evaluation (考核评价) of a review and its scores.
+
+    When the cycle starts the evaluation (``perf_cycle_evaluation.py``),
+    ``_start_evaluation`` creates one ``perf.review.rating`` per rating
+    step of the flow and rater (self, manager, skip-level, designated;
+    peers from their approved nominations, ``perf_review_peers.py``): an
+    optional step nobody can give is skipped and its weight goes to the
+    other steps, a required one goes to the rater HR named, else to HR.
+    Steps of equal sequence open together, a later one once every earlier
+    one is done (``_evaluation_advance``, ``domain/evaluation.py``); each
+    rater fills in and submits their own rating (``perf.review.rating``).
+    HR may close an evaluation with the ratings given so far when the
+    calibration starts (``_close_evaluation``).
+
+    The scores are computed from the submitted ratings (``_score_values``):
+    each role's and each section's score, and, once every step is done,
+    the final score (the flow-step-weighted mean) and the proposed grade
+    of the template's scale. They are results: hidden record by record
+    (``perf_review_results.py``, ``perf.result.mixin``).
+
+    Fields: the ratings (``rating_ids``; ``visible_*``: the ratings, their
+    history and the nominations the current user may read), the skipped
+    steps, ``evaluation_done``, ``evaluation_closed`` and the scores
+    (``final_score``, ``score_ready``, ``grade_id``, ``*_score``,
+    ``peer_submitted_count``).
+    """
+
+    # One model, a file per phase (docs/architecture.md): not to be merged.
+    _inherit = "perf.review"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------ fields
+    rating_ids = fields.One2many(
+        "perf.review.rating", "review_id", string="Ratings", readonly=True
+    )
+    visible_rating_ids = fields.Many2many(
+        "perf.review.rating",
+        string="Ratings you may read",
+        compute="_compute_visible_records",
+    )
+    visible_event_ids = fields.Many2many(
+        "perf.review.rating.event",
+        string="Rating history",
+        compute="_compute_visible_records",
+    )
+    visible_nomination_ids = fields.Many2many(
+        "perf.review.nomination",
+        string="Nominated peers",
+        compute="_compute_visible_records",
+    )
+    skipped_step_ids = fields.Many2many(
+        "perf.flow.step",
+        string="Steps nobody gives",
+        readonly=True,
+        copy=False,
+        help="Optional rating steps without a rater: their weight goes to the "
+        "other steps.",
+    )
+    evaluation_done = fields.Boolean(
+        compute="_compute_scores", store=True, index=True, copy=False
+    )
+    evaluation_closed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="HR closed the evaluation with the ratings given so far.",
+    )
+    # Results: hidden record by record (perf.result.mixin).
+    final_score = fields.Float(
+        aggregator="avg",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+        copy=False,
+    )
+    score_ready = fields.Boolean(
+        string="Final score ready", compute="_compute_scores", store=True, copy=False
+    )
+    grade_id = fields.Many2one(
+        "perf.rating.grade",
+        string="Proposed grade",
+        compute="_compute_scores",
+        store=True,
+        copy=False,
+        index=True,
+    )
+    self_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    manager_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    skip_level_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    designated_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+    peer_score = fields.Float(
+        aggregator="avg",
+        string="Peer score (aggregate)",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+        help="Mean of the submitted peer ratings; shown once at least three "
+        "peers submitted when peers are anonymous.",
+    )
+    peer_submitted_count = fields.Integer(compute="_compute_scores", store=True)
+    kpi_score = fields.Float(
+        aggregator="avg",
+        string="KPI score",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+    )
+    okr_score = fields.Float(
+        aggregator="avg",
+        string="OKR score",
+        compute="_compute_scores",
+        store=True,
+        digits=(16, 2),
+    )
+    question_score = fields.Float(
+        aggregator="avg", compute="_compute_scores", store=True, digits=(16, 2)
+    )
+
+    # ----------------------------------------------------------- compute
+    @api.depends_context("uid")
+    def _compute_visible_records(self):
+        """The ratings, their history and the nominations of these reviews
+        that the current user may read (record rules), without the shared
+        cache of ``rating_ids`` that code running as superuser fills."""
+        ratings = self.env["perf.review.rating"].search([("review_id", "in", self.ids)])
+        events = self.env["perf.review.rating.event"].search(
+            [("review_id", "in", self.ids)]
+        )
+        nominations = self.env["perf.review.nomination"].search(
+            [("review_id", "in", self.ids)]
+        )
+        for review in self:
+            review.visible_rating_ids = ratings.filtered(
+                lambda r, review=review: r.review_id == review
+            )
+            review.visible_event_ids = events.filtered(
+                lambda e, review=review: e.review_id == review
+            )
+            review.visible_nomination_ids = nominations.filtered(
+                lambda n, review=review: n.review_id == review
+            )
+
+    @api.depends(
+        "state",
+        "rating_ids.state",
+        "rating_ids.total_score",
+        "rating_ids.weight",
+        "skipped_step_ids",
+        "peer_state",
+        "evaluation_closed",
+        "template_id.rating_scale_id",
+    )
+    def _compute_scores(self):
+        for review in self:
+            values = review._score_values()
+            review.update(values)
+
+    def _score_values(self):
+        """Scores of this review from its submitted ratings (domain maths):
+        the final score once every step is done (or HR closed the evaluation
+        with what was given), each role's and each section's score."""
+        self.ensure_one()
+        empty = {
+            "evaluation_done": False,
+            "final_score": 0.0,
+            "score_ready": False,
+            "grade_id": False,
+            "self_score": 0.0,
+            "manager_score": 0.0,
+            "skip_level_score": 0.0,
+            "designated_score": 0.0,
+            "peer_score": 0.0,
+            "peer_submitted_count": 0,
+            "kpi_score": 0.0,
+            "okr_score": 0.0,
+            "question_score": 0.0,
+        }
+        if self.state not in ("evaluation", "calibration", "published"):
+            return empty
+        steps = self.flow_id._rating_steps()
+        ratings = self.rating_ids
+        submitted = ratings.filtered(lambda r: r.state == "submitted")
+        items = []
+        sections = {"kpi": [], "okr": [], "question": []}
+        is_open = False
+        for step in steps:
+            of_step = ratings.filtered(lambda r, step=step: r.step_id == step)
+            if any(r.state in ("waiting", "todo") for r in of_step):
+                is_open = True
+            if step.kind == "peer" and self.peer_state in ("to_nominate", "to_approve"):
+                is_open = True
+            done = of_step.filtered(lambda r: r.state == "submitted")
+            required = not step.optional and step not in self.skipped_step_ids
+            items.append((step.weight, required, done.mapped("total_score")))
+            for name in sections:
+                sections[name].append(
+                    (step.weight, required, done.mapped(f"{name}_score"))
+                )
+        is_open = is_open and not self.evaluation_closed
+        values = dict(empty)
+        for role in ("self", "manager", "skip_level", "designated"):
+            scores = [r.total_score for r in submitted if r.role == role]
+            values[f"{role}_score"] = evaluation.step_score(scores) or 0.0
+        peers = [r.total_score for r in submitted if r.role == "peer"]
+        anonymous = any(r.anonymous for r in ratings if r.role == "peer")
+        values["peer_submitted_count"] = len(peers)
+        if peers and (len(peers) >= PEER_AGGREGATE_MIN or not anonymous):
+            values["peer_score"] = evaluation.step_score(peers)
+        values["evaluation_done"] = bool(ratings) and not is_open
+        if is_open:
+            return values
+        force = self.evaluation_closed
+        final = evaluation.final_score(items, force=force)
+        weights = self.template_id._section_weights()
+        for name, section_items in sections.items():
+            if weights.get(name):
+                values[f"{name}_score"] = (
+                    evaluation.final_score(section_items, force=force) or 0.0
+                )
+        if final is not None:
+            grade = self.template_id.rating_scale_id._grade_for_score(final)
+            values.update(final_score=final, score_ready=True, grade_id=grade.id)
+        return values
+
+    def _recompute_scores(self):
+        """Recompute the stored scores now (after a state written in bulk)."""
+        self.env.add_to_compute(self._fields["final_score"], self)
+        self.flush_recordset(
+            [
+                name
+                for name in (*self._perf_result_fields, "evaluation_done")
+                if self._fields[name].store
+            ]
+        )
+
+    # ------------------------------------------------------------ raters
+    def _rating_steps(self):
+        self.ensure_one()
+        return self.flow_id._rating_steps()
+
+    def _step_rater(self, step):
+        """(user, why) of the rater of a rating step other than peers: the
+        user is empty, and ``why`` says why, when nobody can give it."""
+        self.ensure_one()
+        _ = self.env._
+        user = {
+            "self": self.user_id,
+            "manager": self.manager_user_id,
+            "skip_level": self.skip_manager_user_id,
+            "designated": step.designated_user_id,
+        }[step.kind]
+        missing = {
+            "self": _("no user"),
+            "manager": _("nobody above them"),
+            "skip_level": _("no skip-level manager"),
+            "designated": _("no designated reviewer in the flow"),
+        }[step.kind]
+        if not user:
+            return user, missing
+        if not user.active:
+            return user.browse(), _("%(user)s has left", user=user.name)
+        if step.kind != "self" and user == self.user_id:
+            return user.browse(), _(
+                "%(user)s would rate their own review", user=user.name
+            )
+        return user, ""
+
+    # -------------------------------------------------------- evaluation
+    def _start_evaluation(self, raters=None):
+        """Move these reviews to evaluation and create their rating tasks
+        (one batch): one rating per step and rater, peers from the approved
+        nominations; an optional step nobody can give is skipped (its weight
+        goes to the others), a required one goes to the rater HR named (or
+        to HR). The first steps open; later ones wait."""
+        raters = raters or {}
+        reviews = self.sudo().with_context(**BULK_CONTEXT)
+        leftovers = reviews.filtered(lambda r: r.state != "execution")
+        if leftovers:
+            leftovers.approval_ids.filtered(lambda a: a.state == "pending").write(
+                {"state": "cancelled"}
+            )
+            leftovers._todo_activities().unlink()
+        reviews._write_state(
+            {"state": "evaluation", "goal_change_state": False, "todo_pending": False}
+        )
+        Users = self.env["res.users"].sudo()
+        vals_list = []
+        skipped = {}
+        to_nominate = self.browse()
+        for review in reviews:
+            for step in review._rating_steps():
+                if step.kind == "peer":
+                    continue
+                named = raters.get((review.id, step.id))
+                user = Users.browse(named) if named else review._step_rater(step)[0]
+                if not user and not step.optional:
+                    user = review._hr_fallback_user()
+                if not user:
+                    skipped.setdefault(review, []).append(step.id)
+                    continue
+                vals_list.append(review._rating_values(step, user))
+            step = review._peer_step()
+            if step:
+                approved = review.nomination_ids.filtered(
+                    lambda n: n.state == "approved" and not n.rating_id
+                )
+                vals_list += [
+                    review._rating_values(step, n.user_id, nomination=n)
+                    for n in approved
+                ]
+                review.peer_state = review._peer_state_now()
+                if review.peer_state == "to_nominate":
+                    if step.optional and not review._active_nominations():
+                        # Nobody to give it: its weight goes to the others.
+                        review.peer_state = "skipped"
+                        skipped.setdefault(review, []).append(step.id)
+                    else:
+                        to_nominate |= review
+        ratings = (
+            self.env["perf.review.rating"]
+            .sudo()
+            .with_context(**BULK_CONTEXT)
+            .create(vals_list)
+        )
+        for rating in ratings.filtered("nomination_id"):
+            rating.nomination_id.rating_id = rating
+        for review, step_ids in skipped.items():
+            review.skipped_step_ids = [Command.set(step_ids)]
+        if to_nominate:
+            to_nominate.write({"todo_kind": "nominate_peers", "todo_pending": True})
+        reviews._evaluation_advance()
+
+    def _rating_values(self, step, user, nomination=None):
+        self.ensure_one()
+        return {
+            "review_id": self.id,
+            "step_id": step.id,
+            "role": step.kind,
+            "sequence": step.sequence,
+            "weight": step.weight,
+            "rater_id": user.id,
+            "anonymous": step.kind == "peer" and step.peer_anonymous,
+            "employee_visible": step.visible_to_employee,
+            "nomination_id": nomination.id if nomination else False,
+        }
+
+    def _step_done(self, step, ratings):
+        if step in self.skipped_step_ids:
+            return True
+        if step.kind == "peer":
+            if self.peer_state not in ("approved", "skipped"):
+                return False
+        of_step = ratings.filtered(lambda r: r.step_id == step)
+        return all(r.state not in ("waiting", "todo") for r in of_step)
+
+    def _evaluation_advance(self, now=False):
+        """Open the ratings whose turn has come: steps of equal sequence open
+        together, a later step once every earlier one is done. ``now``
+        schedules the to-dos at once (one review moving on), else the
+        batched job delivers them."""
+        to_open = self.env["perf.review.rating"].sudo()
+        finished = self.sudo().browse()
+        for review in self.sudo().filtered(lambda r: r.state == "evaluation"):
+            steps = review._rating_steps()
+            ratings = review.rating_ids
+            groups = evaluation.step_groups([(s.id, s.sequence) for s in steps])
+            done = {s.id for s in steps if review._step_done(s, ratings)}
+            index = evaluation.open_group(groups, done)
+            if index is None:
+                finished |= review
+                continue
+            current = set(groups[index])
+            to_open |= ratings.filtered(
+                lambda r, current=current: (
+                    r.step_id.id in current and r.state == "waiting"
+                )
+            )
+        to_open._open(now=now)
+        if now and finished:
+            finished._recompute_scores()
+            # Posted by the system: the last rater may be an anonymous peer.
+            for review in finished.filtered("evaluation_done"):
+                review.message_post(
+                    body=self.env._("Every rating is in: the evaluation is complete."),
+                    author_id=self.env.ref("base.partner_root").id,
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _close_evaluation(self):
+        """HR closes these evaluations with the ratings given so far: open
+        ratings are cancelled, missing steps give their weight to the
+        others."""
+        reviews = self.sudo().with_context(**BULK_CONTEXT)
+        ratings = reviews.rating_ids.filtered(lambda r: r.state in ("waiting", "todo"))
+        ratings._todo_activities().unlink()
+        ratings._write_state(
+            {
+                "state": "cancelled",
+                "todo_pending": False,
+                "cancel_reason": self.env._("Evaluation closed by HR"),
+            }
+        )
+        reviews._todo_activities().unlink()
+        reviews.write({"evaluation_closed": True, "todo_pending": False})
+        reviews._recompute_scores()
