@@ -161,7 +161,9 @@ class PerfInterview(models.Model):
         """The review's final grade and score, as the user may read them."""
         values = {
             row["id"]: row
-            for row in self.review_id.read(["final_grade_id", "final_score"])
+            for row in self.review_id._filtered_access("read").read(
+                ["final_grade_id", "final_score"]
+            )
         }
         for interview in self:
             row = values.get(interview.review_id.id, {})

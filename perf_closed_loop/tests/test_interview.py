@@ -1,5 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -60,6 +62,19 @@ class TestInterview(PerfResultsCase):
         self.assertEqual(action["res_id"], self.interview.id)
         action = self.review.with_user(self.agent_user).action_open_interview()
         self.assertEqual(action["res_id"], self.interview.id)
+
+    def test_overdue_interviews_are_reminded(self):
+        with freeze_time("2027-02-01"):  # the day after the interviews were due
+            self.env["perf.cycle"]._cron_remind_overdue()
+        mail = self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", self.user_support_head.partner_id.ids),
+                ("subject", "=", "Performance review: overdue to-dos"),
+            ]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Hold the results interview with Agent 0", mail.body_html)
+        self.assertIn("perf_interview_action", mail.body_html)
 
     def test_schedule_record_hold_confirm(self):
         interview = self.interview.with_user(self.user_support_head)
@@ -225,6 +240,19 @@ class TestInterview(PerfResultsCase):
         kept.with_user(self.user_support_head).write({"weight": 0.0, "target_value": 1})
         setter.action_submit_goals()
         self.assertNotEqual(review.state, "goal_setting")
+
+    def test_carried_action_done_once_followed_to_the_end(self):
+        self._record().action_hold()
+        nxt = self._next_cycle()
+        self._launch(nxt)
+        review = self._review(nxt, self.agent)
+        action = self.interview.action_ids
+        self.assertEqual(review.line_ids.carried_action_id, action)
+        # Launched again (another later cycle): not carried twice.
+        self.assertFalse(nxt._carried_actions(self.agent))
+        review.sudo()._do_publish()
+        self.assertEqual(action.state, "done")
+        self.assertTrue(action.done_date)
 
     def test_who_left_or_moved_carries_nothing(self):
         self._record().action_hold()
