@@ -699,7 +699,7 @@ cr.execute(
      WHERE table_name = 'perf_review'
        AND column_name NOT IN ('id', 'cycle_id', 'calibration_id', 'interview_id',
                                'state', 'final_score', 'score_ready',
-                               'final_grade_id')
+                               'final_grade_id', 'cycle_date_start')
     """
 )
 columns = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
@@ -716,10 +716,10 @@ for month in range(24):
     earlier._write_state({"state": "closed"})
     env.flush_all()
     cr.execute(
-        f"INSERT INTO perf_review (cycle_id, state, final_score, score_ready, "
-        f"final_grade_id, {columns}) SELECT %s, 'published', %s, true, %s, "
-        f"{columns} FROM perf_review WHERE id = %s",
-        [earlier.id, 60 + month, grade.id, review.id],
+        f"INSERT INTO perf_review (cycle_id, cycle_date_start, state, "
+        f"final_score, score_ready, final_grade_id, {columns}) SELECT %s, %s, "
+        f"'published', %s, true, %s, {columns} FROM perf_review WHERE id = %s",
+        [earlier.id, earlier.date_start, 60 + month, grade.id, review.id],
     )
 env.cr.commit()
 env.invalidate_all()

@@ -34,7 +34,8 @@ class PerfReview(models.Model):
     HR; never a peer or a rater).
 
     Fields: ``interview_ids`` and ``interview_id`` (the one interview),
-    ``interview_state``, ``can_open_interview``, ``previous_review_id``,
+    ``interview_state``, ``can_open_interview``, ``cycle_date_start``,
+    ``previous_review_id``,
     ``previous_results_html``, ``grade_trend_html``.
     """
 
@@ -54,6 +55,10 @@ class PerfReview(models.Model):
     )
     interview_state = fields.Selection(related="interview_id.state", string="Interview")
     can_open_interview = fields.Boolean(compute="_compute_can_open_interview")
+    # The history's trend runs along the cycles' start dates.
+    cycle_date_start = fields.Date(
+        related="cycle_id.date_start", store=True, string="Cycle start"
+    )
     previous_review_id = fields.Many2one(
         "perf.review", compute="_compute_previous_results", string="Previous review"
     )
