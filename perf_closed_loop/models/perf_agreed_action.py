@@ -4,7 +4,15 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 # What the interviewer writes while the interview is recorded.
-ACTION_FIELDS = {"name", "owner", "date_due", "interview_id", "sequence", "note"}
+ACTION_FIELDS = {
+    "name",
+    "owner",
+    "date_due",
+    "interview_id",
+    "sequence",
+    "note",
+    "kpi_id",
+}
 
 
 class PerfAgreedAction(models.Model):
@@ -23,6 +31,10 @@ class PerfAgreedAction(models.Model):
       "carried") is done when that review is published, or dropped with a
       reason from the goal form (``perf.review.line.action_drop_carried``);
     * ``state`` changes only through the buttons (open → done / dropped).
+
+    An action about an indicator of the template (``kpi_id``) follows that
+    indicator in the next cycle (its line gets ``carried_action_id``)
+    rather than becoming a line of its own.
     """
 
     _name = "perf.agreed.action"
@@ -53,6 +65,15 @@ class PerfAgreedAction(models.Model):
         default="employee",
     )
     date_due = fields.Date(string="Due")
+    template_id = fields.Many2one(related="review_id.template_id")
+    kpi_id = fields.Many2one(
+        "perf.template.kpi",
+        string="Indicator",
+        domain="[('template_id', '=', template_id)]",
+        help="Optional: the template indicator this action is about. In the "
+        "next cycle the action follows that indicator instead of becoming one "
+        "of its own.",
+    )
     state = fields.Selection(
         [("open", "Open"), ("done", "Done"), ("dropped", "Dropped")],
         default="open",

@@ -164,10 +164,26 @@ class PerfCycle(models.Model):
         """Each review's person's open agreed actions become indicators of
         origin "carried" in its goals, in one batch."""
         self.ensure_one()
-        actions = self._carried_actions(reviews.employee_id)
+        actions = self._carried_actions(reviews.employee_id).with_context(
+            **BULK_CONTEXT
+        )
         if not actions:
             return
         by_employee = {review.employee_id.id: review for review in reviews}
+        # An action about a template indicator follows that indicator's line.
+        kpi_lines = {
+            (line.review_id.id, line.template_kpi_id.id): line
+            for line in reviews.line_ids
+            if line.template_kpi_id and not line.carried_action_id
+        }
+        linked = self.env["perf.agreed.action"]
+        for action in actions.filtered("kpi_id"):
+            review = by_employee[action.employee_id.id]
+            line = kpi_lines.pop((review.id, action.kpi_id.id), None)
+            if line:
+                line.carried_action_id = action
+                linked |= action
+        actions -= linked
         vals_list = [
             {
                 "review_id": by_employee[action.employee_id.id].id,
@@ -186,6 +202,7 @@ class PerfCycle(models.Model):
             }
             for action in actions
         ]
-        self.env["perf.review.line"].sudo().with_context(**BULK_CONTEXT).create(
-            vals_list
-        )
+        if vals_list:
+            self.env["perf.review.line"].sudo().with_context(**BULK_CONTEXT).create(
+                vals_list
+            )

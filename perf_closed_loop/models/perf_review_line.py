@@ -238,7 +238,9 @@ class PerfReviewLine(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.with_context(perf_drop_carried=True).unlink()
+        template = self.filtered(lambda line: line.origin == "template")
+        template.sudo().write({"carried_action_id": False})
+        (self - template).with_context(perf_drop_carried=True).unlink()
         actions.filtered(lambda a: a.state == "open")._do_drop(reason)
         return True
 

@@ -254,6 +254,24 @@ class TestInterview(PerfResultsCase):
         self.assertEqual(action.state, "done")
         self.assertTrue(action.done_date)
 
+    def test_action_about_a_template_indicator_follows_it(self):
+        revenue = self.template_results.kpi_line_ids
+        interview = self._record()
+        interview.action_ids.write({"kpi_id": revenue.id})
+        interview.action_hold()
+        nxt = self._next_cycle()
+        self._launch(nxt)
+        review = self._review(nxt, self.agent)
+        line = review.line_ids.filtered("carried_action_id")
+        self.assertEqual(line.template_kpi_id, revenue)
+        self.assertEqual(line.origin, "template")
+        self.assertEqual(self.interview.action_ids.line_id, line)
+        # Dropped: the template indicator stays, the action is dropped.
+        line.with_user(self.user_support_head).action_drop_carried("Not this year")
+        self.assertTrue(line.exists())
+        self.assertFalse(line.carried_action_id)
+        self.assertEqual(self.interview.action_ids.state, "dropped")
+
     def test_who_left_or_moved_carries_nothing(self):
         self._record().action_hold()
         leaver = self._record(self._review_of(self.agents[3]).interview_id)
