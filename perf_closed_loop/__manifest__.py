@@ -5,7 +5,7 @@
     "summary": "Closed-loop performance management: KPI/OKR templates, one "
     "company-wide launch, goal approval, check-ins, multi-rater evaluation, "
     "calibration against a forced distribution, publication and export",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/perf-closed-loop/perf_closed_loop",
     "author": "perf_closed_loop authors",
@@ -14,7 +14,7 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["hr", "mail"],
+    "depends": ["hr", "mail", "calendar"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/perf_closed_loop_groups.xml",
@@ -28,6 +28,7 @@
         "security/perf_review_rating_security.xml",
         "security/perf_review_nomination_security.xml",
         "security/perf_calibration_security.xml",
+        "security/perf_interview_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
@@ -44,6 +45,8 @@
         "views/perf_calibration_views.xml",
         "views/perf_checkin_views.xml",
         "views/perf_cycle_views.xml",
+        "views/perf_interview_views.xml",
+        "views/hr_employee_views.xml",
         "wizard/perf_cycle_launch_views.xml",
         "wizard/perf_cycle_cancel_views.xml",
         "wizard/perf_review_reason_views.xml",
@@ -52,6 +55,7 @@
         "wizard/perf_review_rating_reassign_views.xml",
         "wizard/perf_cycle_calibration_views.xml",
         "wizard/perf_review_acknowledge_views.xml",
+        "wizard/perf_cycle_close_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
     "demo": [

@@ -161,3 +161,19 @@ def test_goal_problems():
     assert goals.goal_problems([], [], dict(RULES, okr_enabled=False))[0].kind == (
         "no_kpi"
     )
+
+
+def test_carried_lines_are_not_added_ones():
+    """An action carried over from the last interview is weighed like any
+    line but never counts against the template's added indicators."""
+    no_added = dict(RULES, allow_added=False, okr_enabled=False)
+    kinds = {
+        p.kind
+        for p in goals.goal_problems([("template", 100), ("carried", 0)], [], no_added)
+    }
+    assert "added_not_allowed" not in kinds
+    assert "kpi_weights" not in kinds
+    weighed = goals.goal_problems(
+        [("template", 80), ("carried", 30), ("employee", 20)], [(100, 2)], RULES
+    )
+    assert {p.kind for p in weighed} >= {"kpi_weights"}

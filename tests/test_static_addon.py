@@ -64,7 +64,8 @@ def test_manifest_keys():
     )
     assert MANIFEST["license"] == "LGPL-3"
     assert MANIFEST["category"] == "Human Resources/Appraisals"
-    assert MANIFEST["depends"] == ["hr", "mail"]
+    # calendar: the results interview is a meeting in both calendars.
+    assert MANIFEST["depends"] == ["hr", "mail", "calendar"]
     assert MANIFEST["summary"].strip()
     assert "description" not in MANIFEST, "use readme/ fragments"
     assert MANIFEST["installable"] and MANIFEST["application"]

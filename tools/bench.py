@@ -37,6 +37,18 @@ the background jobs (one committed batch per call):
     (``_read_group`` by department, count and average final score) over
     every review with a final score, as the HR officer.
 
+On another copy of the database, the results interview (``--only
+interview``; ``--only loop`` runs 1-10 alone):
+
+11. launch with nothing to carry over (the reference for 12);
+12. the cycle published (untimed: each review's interview with two open
+    agreed actions), the next cycle prepared and launched: the launch job
+    carries each person's actions into their goals;
+13. one person's history: their review copied into 24 earlier published
+    cycles (SQL, untimed), then what the *Performance* button shows their
+    manager (the action, the list's rows, the grade trend and last cycle's
+    panel of the latest review).
+
 It prints one Markdown table (min and median seconds over the runs, the
 median CPU seconds of the Odoo process, queries, batches and the seconds of
 the first / last / slowest batch), the counts that show the work was done,
@@ -45,6 +57,7 @@ and a line describing the machine. Needs Odoo
 runs in ``.venv`` like the other tools (``PERF_NO_VENV=1``: this Python):
 
     python3 tools/bench.py [--sizes 1000 10000] [--runs 3] [--rev HEAD]
+                           [--only loop|interview]
 
 ``--rev`` benchmarks the add-on as committed in that revision (exported
 under ``.bench/``) instead of the working tree.
@@ -254,9 +267,10 @@ def measure(name, start=None, step=None, done=None):
     }
 
 
-def job_done():
-    cycle.invalidate_recordset(["job_state"])
-    return cycle.job_state == "done"
+def job_done(target=None):
+    target = target or cycle
+    target.invalidate_recordset(["job_state"])
+    return target.job_state == "done"
 
 
 def nothing_pending():
@@ -554,14 +568,24 @@ counts["publication inbox messages"] = inbox_now - inbox_after
 
 # 9. Export (xlsx) --------------------------------------------------------------------
 env.invalidate_all()
-measure("export", cycle.with_user(hr).action_export_xlsx)
-import base64
+exported = []
+
+
+def export_xlsx():
+    """The request, then the workbook built as its link is opened."""
+    action = cycle.with_user(hr).action_export_xlsx()
+    export_id = int(action["url"].rsplit("/", 1)[1])
+    exported.append(
+        env["perf.cycle.export"].with_user(hr).browse(export_id)._content()[0]
+    )
+
+
+measure("export", export_xlsx)
 import io
 import re
 import zipfile
 
-cycle.invalidate_recordset()
-content = base64.b64decode(cycle.sudo().with_context(bin_size=False).export_file)
+content = exported[0]
 with zipfile.ZipFile(io.BytesIO(content)) as book:
     sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
     first = book.read("xl/worksheets/sheet1.xml").decode()
@@ -622,6 +646,108 @@ counts["mean of the department averages"] = round(
 print("BENCH_RESULT " + json.dumps({"phases": phases, "counts": counts, **machine}))
 '''
 
+# The results interview's phases, on their own copy of the database: the
+# cycle launched and published (untimed, interviews with two agreed actions
+# each), then timed: the next cycle's launch carrying the actions over, and
+# one person's history over 24 earlier cycles as their manager reads it.
+RUN_INTERVIEW = (
+    RUN[: RUN.index("# 1. Launch")]
+    + r'''
+# 11. Launch without anything to carry over (the reference) -----------------------
+measure(
+    "launch_plain", cycle.with_user(hr).action_launch, Cycle._cron_run_jobs, job_done
+)
+reviews = env["perf.review"].sudo().search([("cycle_id", "=", cycle.id)])
+counts["reviews"] = len(reviews)
+
+# Untimed: published (each review gets its interview), two open actions each.
+reviews.with_context(**BULK)._do_publish()
+cycle.sudo()._write_state({"state": "published"})
+interviews = env["perf.interview"].sudo().search([("cycle_id", "=", cycle.id)])
+env["perf.agreed.action"].sudo().with_context(**BULK).create(
+    [
+        {"interview_id": interview.id, "name": name, "date_due": "2027-03-31"}
+        for interview in interviews
+        for name in ("Take the course", "Mentor a colleague")
+    ]
+)
+env.flush_all()
+env.cr.commit()
+env.invalidate_all()
+counts["interviews"] = len(interviews)
+
+# 12. The next cycle's launch, carrying the open actions over -----------------------
+nxt = Cycle.browse(cycle.with_user(hr).action_prepare_next_cycle()["res_id"])
+measure(
+    "carry_over",
+    nxt.with_user(hr).action_launch,
+    Cycle._cron_run_jobs,
+    lambda: job_done(nxt),
+)
+counts["carried lines"] = count(
+    "perf.review.line",
+    [("origin", "=", "carried"), ("review_id.cycle_id", "=", nxt.id)],
+)
+
+# Untimed: one person's review copied, published, into 24 earlier cycles (SQL).
+review = reviews.filtered("manager_user_id")[:1]
+manager = review.manager_user_id
+grade = review.template_id.rating_scale_id.grade_ids[:1]
+cr.execute(
+    """
+    SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'perf_review'
+       AND column_name NOT IN ('id', 'cycle_id', 'calibration_id', 'interview_id',
+                               'state', 'final_score', 'score_ready',
+                               'final_grade_id', 'cycle_date_start')
+    """
+)
+columns = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
+for month in range(24):
+    year, index = 2018 + month // 12, month % 12 + 1
+    earlier = Cycle.sudo().with_context(**BULK).create(
+        {
+            "name": f"{P['cycle']} {year}-{index:02d}",
+            "hr_user_id": hr.id,
+            "date_start": f"{year}-{index:02d}-01",
+            "date_end": f"{year}-{index:02d}-28",
+        }
+    )
+    earlier._write_state({"state": "closed"})
+    env.flush_all()
+    cr.execute(
+        f"INSERT INTO perf_review (cycle_id, cycle_date_start, state, "
+        f"final_score, score_ready, final_grade_id, {columns}) SELECT %s, %s, "
+        f"'published', %s, true, %s, {columns} FROM perf_review WHERE id = %s",
+        [earlier.id, earlier.date_start, 60 + month, grade.id, review.id],
+    )
+env.cr.commit()
+env.invalidate_all()
+
+# 13. One person's history, as their manager reads it -------------------------------
+history = []
+
+
+def read_history():
+    employee = review.employee_id.with_user(manager)
+    action = employee.action_open_perf_history()
+    Review = env["perf.review"].with_user(manager)
+    history.extend(
+        Review.search_read(
+            action["domain"],
+            ["cycle_id", "final_score", "final_grade_id", "interview_state"],
+        )
+    )
+    latest = Review.browse(history[-1]["id"] if history else [])
+    latest.read(["grade_trend_html", "previous_results_html"])
+
+
+measure("history", read_history)
+counts["history rows"] = len(history)
+print("BENCH_RESULT " + json.dumps({"phases": phases, "counts": counts, **machine}))
+'''
+)
+
 PHASES = [
     ("launch", "launch (job)"),
     ("todos", "launch to-dos"),
@@ -634,7 +760,12 @@ PHASES = [
     ("publication_todos", "publication to-dos"),
     ("export", "export of the results (xlsx)"),
     ("distribution", "final scores by department, 5 cycles"),
+    ("launch_plain", "launch, nothing to carry over (job)"),
+    ("carry_over", "next launch carrying 2 actions a person (job)"),
+    ("history", "one person's history, 25 cycles, as the manager"),
 ]
+# Which script times which phases (``--only``).
+SCRIPTS = {"loop": RUN, "interview": RUN_INTERVIEW}
 
 
 class OdooRunner:
@@ -774,6 +905,8 @@ def summarize(size, results):
     """Markdown rows of one size: min / median over the runs."""
     rows = []
     for key, label in PHASES:
+        if key not in results[0]["phases"]:
+            continue
         runs = [r["phases"][key] for r in results]
         seconds = [p["seconds"] for p in runs]
         queries = sorted({p["queries"] for p in runs})
@@ -805,6 +938,8 @@ def summarize(size, results):
 def run_line(size, index, runs, result, elapsed):
     parts = []
     for key, _label in PHASES:
+        if key not in result["phases"]:
+            continue
         phase = result["phases"][key]
         text = f"{key} {_fmt(phase['seconds'])}s/{phase['queries']}q"
         if phase["batches"]:
@@ -818,7 +953,7 @@ def run_line(size, index, runs, result, elapsed):
 
 
 # ----------------------------------------------------------------------- main
-def bench_size(runner, size, runs):
+def bench_size(runner, size, runs, scripts):
     """Build the size's database once, run the phases on ``runs`` copies."""
     stamp = int(time.time())
     base = f"perf_bench_{size}_{stamp}"
@@ -839,13 +974,21 @@ def bench_size(runner, size, runs):
             f"   {size:,}: database built in {time.time() - started:.0f}s", flush=True
         )
         for index in range(1, runs + 1):
-            db = f"{base}_run{index}"
             started = time.time()
-            try:
-                runner.db("duplicate", base, db)
-                result = json.loads(runner.shell(db, RUN, shared, "BENCH_RESULT"))
-            finally:
-                runner.drop(db)
+            result = {"phases": {}, "counts": {}}
+            for name in scripts:
+                db = f"{base}_run{index}_{name}"
+                try:
+                    runner.db("duplicate", base, db)
+                    part = json.loads(
+                        runner.shell(db, SCRIPTS[name], shared, "BENCH_RESULT")
+                    )
+                finally:
+                    runner.drop(db)
+                phases, counts = result["phases"], result["counts"]
+                result.update(part)
+                result["phases"] = {**phases, **part["phases"]}
+                result["counts"] = {**counts, **part["counts"]}
             results.append(result)
             print(
                 run_line(size, index, runs, result, time.time() - started), flush=True
@@ -862,6 +1005,12 @@ def main():
     parser.add_argument(
         "--rev", help="benchmark the add-on of this git revision (default: as is)"
     )
+    parser.add_argument(
+        "--only",
+        choices=sorted(SCRIPTS),
+        help="only the loop's phases (1-10) or only the results interview's "
+        "(11-13: carry-over at launch, one person's history); default: both",
+    )
     args = parser.parse_args()
     if args.runs < 1 or any(size < MIN_SIZE for size in args.sizes):
         parser.error(
@@ -877,7 +1026,8 @@ def main():
         print(f"== add-on: {described}; {args.runs} runs per size", flush=True)
         table, counts, result = [], {}, None
         for size in args.sizes:
-            results = bench_size(runner, size, args.runs)
+            scripts = [args.only] if args.only else list(SCRIPTS)
+            results = bench_size(runner, size, args.runs, scripts)
             table += summarize(size, results)
             counts[size] = results
             result = results[-1]

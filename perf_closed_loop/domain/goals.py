@@ -18,15 +18,17 @@ def goal_problems(kpi_lines, objectives, rules):
     """Problems of a review's goals.
 
     kpi_lines: (origin, weight) per KPI line, origin 'template',
-    'employee' or 'manager'. objectives: (weight, key result count) per
-    objective. rules: kpi_enabled, allow_added, added_min, added_max,
-    added_budget, okr_enabled, objectives_min, objectives_max,
-    key_results_min, key_results_max. An added_budget that is not a
+    'employee', 'manager' or 'carried' (an action agreed in the last
+    interview: weighed like any line, never counted as an added one).
+    objectives: (weight, key result count) per objective. rules:
+    kpi_enabled, allow_added, added_min, added_max, added_budget,
+    okr_enabled, objectives_min, objectives_max, key_results_min,
+    key_results_max. An added_budget that is not a
     finite number is an added_budget problem: nothing fits in it."""
     problems = []
     kpi_lines = list(kpi_lines)
     objectives = list(objectives)
-    added = [w for origin, w in kpi_lines if origin != "template"]
+    added = [w for origin, w in kpi_lines if origin not in ("template", "carried")]
     if rules.get("kpi_enabled"):
         total = weights_mod.weights_total(w for _o, w in kpi_lines)
         if not kpi_lines:

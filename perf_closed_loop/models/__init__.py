@@ -25,6 +25,7 @@ from . import perf_distribution_policy
 from . import perf_distribution_policy_line
 from . import res_users
 from . import hr_employee
+from . import hr_employee_public
 from . import perf_cycle
 from . import perf_cycle_launch
 from . import perf_cycle_execution
@@ -32,6 +33,7 @@ from . import perf_cycle_evaluation
 from . import perf_cycle_calibration
 from . import perf_cycle_publication
 from . import perf_cycle_recurrence
+from . import perf_cycle_interview
 from . import perf_cycle_assignment
 from . import perf_review
 from . import perf_review_goals
@@ -39,6 +41,7 @@ from . import perf_review_checkins
 from . import perf_review_evaluation
 from . import perf_review_peers
 from . import perf_review_results
+from . import perf_review_interview
 from . import perf_review_line
 from . import perf_objective
 from . import perf_review_approval
@@ -49,3 +52,5 @@ from . import perf_review_rating_line
 from . import perf_review_rating_event
 from . import perf_calibration
 from . import perf_review_grade_change
+from . import perf_interview
+from . import perf_agreed_action

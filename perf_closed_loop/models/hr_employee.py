@@ -10,6 +10,14 @@ ORG_FIELDS = {"parent_id", "department_id", "active", "user_id", "company_id"}
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
+    def action_open_perf_history(self):
+        """The person's performance history (smart button "Performance"):
+        every published cycle's final score and grade, the trend, the
+        interviews and agreed actions, as the user may see them (the
+        employee their own published results; the people above them and HR
+        of the company; nobody else)."""
+        return self.env["perf.review"]._history_action(self)
+
     def _perf_resolve(self):
         """Manager, skip-level manager and department head of each of these
         employees as the performance loop sees them (``domain/org``): the

@@ -19,7 +19,8 @@ class PerfCycle(models.Model):
     dashboard (people per final grade, average final score per department,
     over what the user may read) and in the spreadsheet (导出,
     ``action_export_xlsx``, built on request by ``perf.cycle.export``).
-    ``action_close`` ends the cycle: open to-dos go, nothing of it changes
+    ``action_close`` ends the cycle (after a preview of what is still
+    outstanding, ``_close_preview``): open to-dos go, nothing of it changes
     any more.
 
     Who: HR officers publish and close; whoever reads the cycle sees the
@@ -189,9 +190,22 @@ class PerfCycle(models.Model):
         return self.env["perf.cycle.export"]._request(self)
 
     def action_close(self):
-        """Close the cycle: nothing of it changes any more."""
+        """Close the cycle: nothing of it changes any more. What is still
+        outstanding (``_close_preview``: the results interviews) is shown
+        first; HR confirms to close anyway."""
         self._lock_for_update()
         self._check_can_close()
+        preview = self._close_preview()
+        if preview:
+            return preview
+        self._do_close()
+        return True
+
+    def _close_preview(self):
+        """The window naming what is outstanding before closing, or False."""
+        return False
+
+    def _do_close(self):
         for cycle in self:
             reviews = cycle.review_ids.sudo().with_context(**BULK_CONTEXT)
             reviews._todo_activities().unlink()
@@ -206,7 +220,6 @@ class PerfCycle(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return True
 
     # ---------------------------------------------------- background job
     def _job_publication(self, review_ids, _options):

@@ -24,6 +24,7 @@ SYSTEM_FIELDS = {
     "acknowledged",
     "acknowledge_date",
     "acknowledge_comment",
+    "interview_ids",
 }
 # Fields mail.thread / mail.activity.mixin write on any record.
 MAIL_PREFIXES = ("message_", "activity_")

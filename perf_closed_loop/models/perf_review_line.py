@@ -65,10 +65,27 @@ class PerfReviewLine(models.Model):
     score_cap = fields.Float(default=120.0)
     progress = fields.Float(string="Progress (%)", readonly=True)
     origin = fields.Selection(
-        [("template", "Template"), ("employee", "Employee"), ("manager", "Manager")],
+        [
+            ("template", "Template"),
+            ("employee", "Employee"),
+            ("manager", "Manager"),
+            ("carried", "Carried over"),
+        ],
         default="employee",
         required=True,
         readonly=True,
+    )
+    carried_action_id = fields.Many2one(
+        "perf.agreed.action",
+        string="Carried over from",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The action agreed in an earlier results interview this "
+        "indicator follows.",
+    )
+    carried_from = fields.Char(
+        compute="_compute_carried_from", string="Carried over from cycle"
     )
     template_kpi_id = fields.Many2one("perf.template.kpi", readonly=True)
     template_question_id = fields.Many2one("perf.template.question", readonly=True)
@@ -102,6 +119,16 @@ class PerfReviewLine(models.Model):
                 f"{line.objective_id.name} › {line.name}"
                 if line.objective_id
                 else line.name
+            )
+
+    @api.depends("carried_action_id")
+    def _compute_carried_from(self):
+        for line in self:
+            action = line.sudo().carried_action_id
+            line.carried_from = (
+                self.env._("carried over from %(cycle)s", cycle=action.cycle_id.name)
+                if action
+                else False
             )
 
     # ------------------------------------------------------------- CRUD
@@ -166,6 +193,15 @@ class PerfReviewLine(models.Model):
                 raise UserError(
                     self.env._("An indicator of the template cannot be removed.")
                 )
+            if self.filtered("carried_action_id") and not self.env.context.get(
+                "perf_drop_carried"
+            ):
+                raise UserError(
+                    self.env._(
+                        "An action carried over from the last interview is dropped "
+                        "with a reason (Drop), not deleted."
+                    )
+                )
             if self.review_id.filtered("goal_change_state"):
                 raise UserError(
                     self.env._(
@@ -182,6 +218,31 @@ class PerfReviewLine(models.Model):
             actual, self.target_value, self.direction or "higher", cap=100.0
         )
         return min(score, 100.0)
+
+    def action_drop_carried(self, reason=None):
+        """Drop carried-over actions from the goals, with a reason: the
+        indicator goes, the agreed action is dropped with the reason."""
+        if reason is None:
+            return self.env["perf.review.reason"]._ask(self, "drop_carried")
+        reason = self.env["perf.state.mixin"]._checked_reason(reason)
+        if self.filtered(lambda line: not line.carried_action_id):
+            raise UserError(self.env._("Only a carried-over action is dropped."))
+        self.review_id._check_can_edit_goals()
+        actions = self.sudo().carried_action_id
+        for line in self:
+            line.review_id.message_post(
+                body=self.env._(
+                    "Carried-over action dropped: %(action)s (%(reason)s)",
+                    action=line.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        template = self.filtered(lambda line: line.origin == "template")
+        template.sudo().write({"carried_action_id": False})
+        (self - template).with_context(perf_drop_carried=True).unlink()
+        actions.filtered(lambda a: a.state == "open")._do_drop(reason)
+        return True
 
     def action_open_checkin(self):
         self.ensure_one()

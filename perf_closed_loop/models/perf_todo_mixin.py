@@ -347,6 +347,11 @@ class PerfTodoMixin(models.AbstractModel):
         """The models whose to-dos the jobs deliver, in delivery order."""
         return [
             name
-            for name in ("perf.review", "perf.review.rating", "perf.calibration")
+            for name in (
+                "perf.review",
+                "perf.review.rating",
+                "perf.calibration",
+                "perf.interview",
+            )
             if name in self.env
         ]

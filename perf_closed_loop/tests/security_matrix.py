@@ -124,6 +124,7 @@ SECRETS = {
     "note on the manager's rating": "rating.read_manager",
     "note on the peer's rating": "rating.read_peer",
     "note on the calibration": "calibration.read",
+    "interview record": "interview.read",
 }
 
 MATRIX = {}
@@ -377,6 +378,36 @@ _channel(
         ),
         "attachment.cycle": ("find the file attached to the cycle (id, search)", CYCLE),
         "attachment.cycle_http": ("download the cycle's file (/web/content)", CYCLE),
+    },
+)
+# The results interview (绩效面谈), once the results are published: the
+# employee and the people above them read it; the manager (or HR) records
+# and holds it; only the employee confirms it; nobody writes its state.
+INTERVIEW = _roles(READERS, PUBLIC)
+INTERVIEWER = _roles(("manager", "hr", "admin"), {"published"})
+_channel(
+    "record",
+    {
+        "interview.read": ("read the results interview", INTERVIEW),
+        "interview.search_read": ("find it with search_read", INTERVIEW),
+        "interview.read_actions": ("read its agreed actions", INTERVIEW),
+        "interview.write_record": ("record what went well", INTERVIEWER),
+        "interview.add_action": ("add an agreed action", INTERVIEWER),
+        "interview.hold": ("mark the interview held", INTERVIEWER),
+        "interview.confirm": (
+            "confirm the interview record (it is not held yet, then confirmed)",
+            {},
+        ),
+        "interview.write_state": ("write the interview's state", {}),
+    },
+)
+_channel(
+    "employee profile",
+    {
+        "profile.history": (
+            "open the employee's performance history (smart button)",
+            {**_roles(ABOVE, PUBLIC), "employee": PUBLIC},
+        ),
     },
 )
 _channel(

@@ -157,7 +157,12 @@ class TestPublication(PerfResultsCase):
         self._publish()
         with self.assertRaises(AccessError):
             self.cycle.with_user(self.user_manager).action_close()
-        self.cycle.with_user(self.user_hr).action_close()
+        # The results interviews are outstanding: named before closing.
+        action = self.cycle.with_user(self.user_hr).action_close()
+        self.assertEqual(action["res_model"], "perf.cycle.close")
+        self.env["perf.cycle.close"].browse(action["res_id"]).with_user(
+            self.user_hr
+        ).action_confirm()
         self.assertEqual(self.cycle.state, "closed")
         review = self.agent_review
         rating = review.rating_ids[:1]

@@ -494,6 +494,8 @@ class TestSecurityMatrix(HttpCase):
         ):
             texts[name] = self._note(kind)
         texts["peer's name"] = self.users["peer"].name
+        if self.review.sudo().interview_id.went_well:
+            texts["interview record"] = secret_text("interview record")
         for name, kind in (("manager's total", "manager"), ("peer's total", "peer")):
             texts[name] = f"{RATINGS[kind][1]}"
         if self.review.sudo().score_ready:
@@ -526,6 +528,7 @@ class TestSecurityMatrix(HttpCase):
             ratings.read(["comment", "total_score"]),
             ratings.score_line_ids.read(["comment"]),
             self.review.sudo().read(["final_score", "calibration_note"]),
+            self.review.sudo().interview_id.read(["went_well"]),
             self.env["mail.message"]
             .sudo()
             .search([("id", ">", self.first_message)])
@@ -992,6 +995,30 @@ class TestSecurityMatrix(HttpCase):
                 role, "hr.employee.public", "read", self.emp.ids, ["name"]
             ),
             "profile.find_results": lambda: self._find_in_profile(role),
+            "profile.history": lambda: self.rpc(
+                role, "hr.employee", "action_open_perf_history", self.emp.ids
+            )["domain"][0][2],
+            # -- the results interview
+            "interview.read": lambda: self._interview_rpc(
+                role, "read", ["went_well", "to_improve"]
+            ),
+            "interview.search_read": lambda: self._interview_rpc(
+                role, "search_read", fields=["state"]
+            ),
+            "interview.read_actions": lambda: self._interview_actions(role),
+            "interview.write_record": lambda: self._interview_rpc(
+                role, "write", {"to_improve": "Answer faster"}
+            ),
+            "interview.add_action": lambda: self._interview_rpc(
+                role,
+                "write",
+                {"action_ids": [(0, 0, {"name": "Take a course"})]},
+            ),
+            "interview.hold": lambda: self._interview_rpc(role, "action_hold"),
+            "interview.confirm": lambda: self._interview_rpc(role, "action_confirm"),
+            "interview.write_state": lambda: self._interview_rpc(
+                role, "write", {"state": "confirmed"}
+            ),
             # -- another company
             "company.switch_review": lambda: self.rpc(
                 role,
@@ -1587,6 +1614,29 @@ class TestSecurityMatrix(HttpCase):
             return {}
 
     # ------------------------------------------------ employee profile
+    def _interview_rpc(self, role, method, *args, **kw):
+        """``method`` on the review's results interview by ``role``; False
+        while it has none (before publication)."""
+        interview = self.review.sudo().interview_id
+        if not interview:
+            return False
+        if method == "search_read":
+            return self.rpc(
+                role, "perf.interview", method, [("id", "=", interview.id)], **kw
+            )
+        return self.rpc(role, "perf.interview", method, interview.ids, *args, **kw)
+
+    def _interview_actions(self, role):
+        if not self.review.sudo().interview_id:
+            return False
+        return self.rpc(
+            role,
+            "perf.agreed.action",
+            "search_read",
+            [("interview_id", "=", self.review.sudo().interview_id.id)],
+            ["name"],
+        )
+
     def _find_in_profile(self, role):
         """The employee's profile as ``role`` may read it (hr.employee with
         the employees app's HR rights, else hr.employee.public), their user
@@ -1896,7 +1946,20 @@ class TestSecurityMatrix(HttpCase):
         self._act("hr", "perf.cycle", "action_publish", [self.cycle.id])
         self._deliver_todos()
         self._act("hr", "perf.cycle", "action_export_xlsx", [self.cycle.id])
+        interview = self.review.interview_id.ids
+        self._act(
+            "manager",
+            "perf.interview",
+            "write",
+            interview,
+            {
+                "went_well": secret_text("interview record"),
+                "action_ids": [(0, 0, {"name": "Lead the next release"})],
+            },
+        )
         self._run_phase("published")
+        self._act("manager", "perf.interview", "action_hold", interview)
+        self._act("employee", "perf.interview", "action_confirm", interview)
         self._act("hr", "perf.cycle", "action_close", [self.cycle.id])
         self._run_phase("closed")
         self._check_secrets_are_found()

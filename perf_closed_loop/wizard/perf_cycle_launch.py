@@ -1,5 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import Counter
+
 from odoo import fields, models
 
 
@@ -15,10 +17,22 @@ class PerfCycleLaunch(models.TransientModel):
     employee_count = fields.Integer(readonly=True)
     blocking_count = fields.Integer(readonly=True)
     warning_count = fields.Integer(readonly=True)
+    carried_count = fields.Integer(
+        string="Actions carried over",
+        readonly=True,
+        help="Open actions agreed in earlier results interviews that go into "
+        "the new goals.",
+    )
+    carried_summary = fields.Char(string="Carried over per department", readonly=True)
 
     def _fill(self):
         self.ensure_one()
         plan = self.cycle_id._launch_plan()
+        employees = self.env["hr.employee"].browse(
+            [entry["employee"].id for entry in plan]
+        )
+        carried = self.cycle_id._carry_over_counts(employees)
+        per_department = Counter()
         lines = []
         for entry in plan:
             problems = entry["problems"]
@@ -33,8 +47,13 @@ class PerfCycleLaunch(models.TransientModel):
                     "assignment_count": len(entry["covering"]),
                     "blocking": any(blocking for _c, blocking, _m in problems),
                     "problem": "; ".join(message for _c, _b, message in problems),
+                    "carried_count": carried.get(entry["employee"].id, 0),
                 }
             )
+            if carried.get(entry["employee"].id):
+                per_department[entry["employee"].department_id.name or "-"] += carried[
+                    entry["employee"].id
+                ]
         self.env["perf.cycle.launch.line"].create(lines)
         self.write(
             {
@@ -42,6 +61,10 @@ class PerfCycleLaunch(models.TransientModel):
                 "blocking_count": sum(1 for line in lines if line["blocking"]),
                 "warning_count": sum(
                     1 for line in lines if line["problem"] and not line["blocking"]
+                ),
+                "carried_count": sum(carried.values()),
+                "carried_summary": ", ".join(
+                    f"{name}: {count}" for name, count in sorted(per_department.items())
                 ),
             }
         )

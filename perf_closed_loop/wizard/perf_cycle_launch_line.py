@@ -19,3 +19,4 @@ class PerfCycleLaunchLine(models.TransientModel):
     assignment_count = fields.Integer(readonly=True)
     blocking = fields.Boolean(readonly=True)
     problem = fields.Char(readonly=True)
+    carried_count = fields.Integer(string="Carried over", readonly=True)

@@ -9,12 +9,15 @@ RECORDS_FIELD = {
     "perf.review.rating": "rating_ids",
     "perf.review.nomination": "nomination_ids",
     "perf.calibration": "calibration_ids",
+    "perf.interview": "interview_ids",
+    "perf.review.line": "line_ids",
 }
 
 
 class PerfReviewReason(models.TransientModel):
     """Asks for the reason of a refusal: a goal rejection or change request,
-    a rating sent back, declined or cancelled, a peer refused. The action it
+    a rating sent back, declined or cancelled, a peer refused, an interview
+    record disputed, a carried-over action dropped. The action it
     confirms checks who may do it."""
 
     _name = "perf.review.reason"
@@ -24,6 +27,8 @@ class PerfReviewReason(models.TransientModel):
     rating_ids = fields.Many2many("perf.review.rating")
     nomination_ids = fields.Many2many("perf.review.nomination")
     calibration_ids = fields.Many2many("perf.calibration")
+    interview_ids = fields.Many2many("perf.interview")
+    line_ids = fields.Many2many("perf.review.line")
     action = fields.Selection(
         [
             ("reject_goals", "Reject the goals"),
@@ -33,6 +38,8 @@ class PerfReviewReason(models.TransientModel):
             ("cancel_rating", "Cancel the rating"),
             ("refuse_peer", "Refuse the peer"),
             ("reject_calibration", "Send the calibration back"),
+            ("dispute_interview", "Disagree with the interview record"),
+            ("drop_carried", "Drop the carried-over action"),
         ],
         required=True,
     )
@@ -62,6 +69,10 @@ class PerfReviewReason(models.TransientModel):
             records, verb = self.rating_ids, self.action.removesuffix("_rating")
         elif self.action == "reject_calibration":
             records, verb = self.calibration_ids, "reject"
+        elif self.action == "dispute_interview":
+            records, verb = self.interview_ids, "dispute"
+        elif self.action == "drop_carried":
+            records, verb = self.line_ids, "drop_carried"
         else:
             records, verb = self.nomination_ids, "refuse"
         getattr(records, f"action_{verb}")(reason=self.reason)
