@@ -5,7 +5,7 @@
     "summary": "Closed-loop performance management: KPI/OKR templates, one "
     "company-wide launch, goal approval, check-ins, multi-rater evaluation, "
     "calibration against a forced distribution, publication and export",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/perf-closed-loop/perf_closed_loop",
     "author": "perf_closed_loop authors",
@@ -28,6 +28,7 @@
         "security/perf_review_rating_security.xml",
         "security/perf_review_nomination_security.xml",
         "security/perf_calibration_security.xml",
+        "security/perf_measure_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
@@ -36,6 +37,7 @@
         "data/perf_distribution_policy_data.xml",
         "data/perf_template_data.xml",
         "views/perf_rating_scale_views.xml",
+        "views/perf_measure_views.xml",
         "views/perf_template_views.xml",
         "views/perf_flow_views.xml",
         "views/perf_distribution_policy_views.xml",
@@ -52,6 +54,7 @@
         "wizard/perf_review_rating_reassign_views.xml",
         "wizard/perf_cycle_calibration_views.xml",
         "wizard/perf_review_acknowledge_views.xml",
+        "wizard/perf_measure_test_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
     "demo": [

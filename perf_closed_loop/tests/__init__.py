@@ -28,3 +28,4 @@ from . import test_nothing_lost
 from . import test_export
 from . import test_export_channels
 from . import test_recurring_cycles
+from . import test_measures
