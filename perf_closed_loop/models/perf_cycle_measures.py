@@ -53,3 +53,13 @@ class PerfCycle(models.Model):
     def action_refresh_actuals(self):
         self._check_can_refresh_actuals()
         return self.env["perf.review"]._refresh_notification(self._do_refresh_actuals())
+
+    def _demo_start_execution(self):
+        """Demo data only (the bridges' demo): launch these draft cycles as
+        their HR officer, put their reviews in execution with the
+        template's goals as they are, and measure the actuals."""
+        for cycle in self:
+            cycle.with_user(cycle.hr_user_id).action_launch()
+            cycle.review_ids._write_state({"state": "execution"})
+            cycle._write_state({"state": "execution"})
+        return self._refresh_actuals()

@@ -325,6 +325,13 @@ class PerfMeasure(models.Model):
             return employees.user_id
         return employees
 
+    def _unit(self, company):
+        """The unit values are shown in: the measure's, else the company's
+        currency for an amount."""
+        if self.unit:
+            return self.unit
+        return company.currency_id.name if self._is_monetary() else ""
+
     def _is_monetary(self):
         return self.aggregate in ("sum", "avg") and bool(self._currency_field())
 

@@ -210,7 +210,7 @@ class PerfReviewLine(models.Model):
         )
         return min(score, 100.0)
 
-    def _measured_checkin_vals(self, measure, value, count, monetary):
+    def _measured_checkin_vals(self, measure, value, count, monetary, unit):
         """The system's check-in moving this line's actual to ``value``,
         in the employee's language."""
         self.ensure_one()
@@ -225,7 +225,7 @@ class PerfReviewLine(models.Model):
                 "Measured from “%(measure)s”: %(count)s records, %(value)s",
                 measure=measure.with_env(env).name,
                 count=count,
-                value=measures.format_value(value, measure.unit, monetary=monetary),
+                value=measures.format_value(value, unit, monetary=monetary),
             ),
         }
 

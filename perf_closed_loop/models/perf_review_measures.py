@@ -92,11 +92,12 @@ class PerfReview(models.Model):
                 ("kind", "=", "kpi"),
             ]
         )
-        batches = defaultdict(lambda: self.env["perf.review.line"])
+        batch_ids = defaultdict(list)
         for line in lines:
-            batches[(line.measure_id, line.review_id.cycle_id)] |= line
+            batch_ids[(line.measure_id, line.review_id.cycle_id)].append(line.id)
         vals_list = []
-        for (measure, cycle), batch in batches.items():
+        for (measure, cycle), ids in batch_ids.items():
+            batch = lines.browse(ids)
             reviews = batch.review_id
             persons = {
                 review: measure._person_of(review.employee_id) for review in reviews
@@ -109,6 +110,7 @@ class PerfReview(models.Model):
                 reviews[:1]._measure_tz(),
             )
             monetary = measure._is_monetary()
+            unit = measure._unit(cycle.company_id)
             for line in batch:
                 person = persons[line.review_id]
                 value, count = values.get(person.id, (0.0, 0))
@@ -116,7 +118,7 @@ class PerfReview(models.Model):
                 if not measures.changed(line.actual_value, value):
                     continue
                 vals_list.append(
-                    line._measured_checkin_vals(measure, value, count, monetary)
+                    line._measured_checkin_vals(measure, value, count, monetary, unit)
                 )
         if vals_list:
             self.env["perf.checkin"].with_user(SUPERUSER_ID).with_context(

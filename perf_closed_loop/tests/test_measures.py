@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from math import ceil
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -52,30 +51,6 @@ class MeasureMixin:
         partners.invalidate_recordset()
         return partners
 
-    @classmethod
-    def _measured_template(cls, name, kpis):
-        """A KPI-only template whose indicators are ``kpis`` = [(name,
-        weight, target, measure)]."""
-        return cls.env["perf.template"].create(
-            {
-                "name": name,
-                "flow_id": cls.flow_full.id,
-                "kpi_weight": 100,
-                "kpi_line_ids": [
-                    Command.create(
-                        {
-                            "name": kpi_name,
-                            "weight": weight,
-                            "target_value": target,
-                            "auto_score": True,
-                            "measure_id": measure.id,
-                        }
-                    )
-                    for kpi_name, weight, target, measure in kpis
-                ],
-            }
-        )
-
 
 class TestMeasures(MeasureMixin, PerfOrgCase):
     """Measures over base records: definition checks, values, refresh,
@@ -101,23 +76,9 @@ class TestMeasures(MeasureMixin, PerfOrgCase):
                 ("With e-mail", 20, 100, cls.m_share),
             ],
         )
-        cls.cycle = cls._cycle(
-            name="2026 H2 measured",
-            assignments=[
-                Command.create(
-                    {
-                        "department_ids": [Command.set(cls.dep_backend.ids)],
-                        "template_id": cls.template.id,
-                    }
-                )
-            ],
+        cls.cycle = cls._executing_cycle(
+            "2026 H2 measured", cls.dep_backend, cls.template
         )
-        cls.cycle.with_user(cls.user_hr).action_launch()
-        cls._run_todo_job()
-        for review in cls.cycle.review_ids:
-            review.with_user(review.user_id).action_submit_goals()
-            review.with_user(review.current_approver_id).action_approve_goals()
-        cls.cycle.with_user(cls.user_hr).action_start_execution()
         cls.review = cls.cycle.review_ids.filtered(
             lambda r: r.employee_id == cls.emp_employee
         )
@@ -389,17 +350,7 @@ class TestMeasurePerformance(MeasureMixin, PerfBulkCase):
     """The refresh costs queries per measure and cycle, not per person."""
 
     def _measured_cycle(self, department, name, template):
-        cycle = self._cycle(
-            name=name,
-            assignments=[
-                Command.create(
-                    {
-                        "department_ids": [Command.set(department.ids)],
-                        "template_id": template.id,
-                    }
-                )
-            ],
-        )
+        cycle = self._department_cycle(name, department, template)
         cycle.with_user(self.user_hr).action_launch()
         cycle._write_state({"state": "execution"})
         cycle.review_ids._write_state({"state": "execution"})

@@ -51,7 +51,7 @@ class PerfMeasureTest(models.TransientModel):
             test.result = self.env._(
                 "%(value)s from %(count)s records",
                 value=measures.format_value(
-                    value, measure.unit, monetary=measure._is_monetary()
+                    value, measure._unit(company), monetary=measure._is_monetary()
                 ),
                 count=count,
             )
