@@ -1,6 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import reprlib
+from collections import defaultdict
 
 from markupsafe import Markup, escape
 
@@ -103,15 +104,17 @@ class PerfCheckin(models.Model):
 
     def _apply_measured(self):
         """The system's measurements: each moves its line's actual and
-        progress, in one batch (no chatter post, no to-do: nobody spoke)."""
+        progress (no chatter post, no to-do: nobody spoke). Lines moving to
+        the same values are written together: counts repeat a lot."""
+        lines_by_values = defaultdict(list)
         for checkin in self:
             line = checkin.line_id
-            line.write(
-                {
-                    "actual_value": checkin.value,
-                    "progress": line._compute_progress_from_actual(checkin.value),
-                    "last_checkin_date": checkin.date,
-                }
+            progress = line._compute_progress_from_actual(checkin.value)
+            lines_by_values[(checkin.value, progress, checkin.date)].append(line.id)
+        Line = self.env["perf.review.line"]
+        for (value, progress, day), line_ids in lines_by_values.items():
+            Line.browse(line_ids).write(
+                {"actual_value": value, "progress": progress, "last_checkin_date": day}
             )
 
     def _summary_html(self):
