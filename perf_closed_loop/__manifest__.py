@@ -29,6 +29,7 @@
         "security/perf_review_nomination_security.xml",
         "security/perf_calibration_security.xml",
         "security/perf_interview_security.xml",
+        "security/perf_measure_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/perf_rating_scale_data.xml",
@@ -37,6 +38,7 @@
         "data/perf_distribution_policy_data.xml",
         "data/perf_template_data.xml",
         "views/perf_rating_scale_views.xml",
+        "views/perf_measure_views.xml",
         "views/perf_template_views.xml",
         "views/perf_flow_views.xml",
         "views/perf_distribution_policy_views.xml",
@@ -56,6 +58,7 @@
         "wizard/perf_cycle_calibration_views.xml",
         "wizard/perf_review_acknowledge_views.xml",
         "wizard/perf_cycle_close_views.xml",
+        "wizard/perf_measure_test_views.xml",
         "views/perf_closed_loop_menus.xml",
     ],
     "demo": [

@@ -13,6 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = REPO / "perf_closed_loop"
+# Every add-on of the repository: the core and its bridges.
+ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 
 
 def _run(*cmd):
@@ -41,16 +43,17 @@ def test_pylint_odoo_mandatory():
         "-m",
         "pylint",
         "--rcfile=.pylintrc-mandatory",
-        "perf_closed_loop",
+        *ADDONS,
         *migrations,
     )
 
 
 def test_oca_checks_odoo_module():
-    _run("oca-checks-odoo-module", "perf_closed_loop/__manifest__.py")
+    _run("oca-checks-odoo-module", *(f"{addon}/__manifest__.py" for addon in ADDONS))
 
 
-def test_oca_checks_po():
-    po_files = sorted(str(p) for p in (ADDON / "i18n").glob("*.po*"))
-    assert po_files, "i18n/ has no .pot/.po file"
+@pytest.mark.parametrize("addon", ADDONS)
+def test_oca_checks_po(addon):
+    po_files = sorted(str(p) for p in (REPO / addon / "i18n").glob("*.po*"))
+    assert po_files, f"{addon}/i18n/ has no .pot/.po file"
     _run("oca-checks-po", *po_files)

@@ -57,10 +57,17 @@ and a line describing the machine. Needs Odoo
 runs in ``.venv`` like the other tools (``PERF_NO_VENV=1``: this Python):
 
     python3 tools/bench.py [--sizes 1000 10000] [--runs 3] [--rev HEAD]
-                           [--only loop|interview]
+                           [--only loop|interview|refresh]
 
 ``--rev`` benchmarks the add-on as committed in that revision (exported
 under ``.bench/``) instead of the working tree.
+
+``--only refresh`` benchmarks the refresh of measured actuals instead: three
+measures over contacts (a count, a sum and a ratio) bound to the template's
+first three KPI lines, two contacts per employee created by SQL, every
+review in execution (untimed), then ``_refresh_actuals`` of the cycle twice
+(every actual changes, then none does), printing seconds and queries for
+each size: the queries depend on the measures, not on the people.
 """
 
 import argparse
@@ -748,6 +755,86 @@ print("BENCH_RESULT " + json.dumps({"phases": phases, "counts": counts, **machin
 '''
 )
 
+# Measured actuals (``--only refresh``), on the built database.
+REFRESH = r'''
+import json
+import time
+
+P = json.loads(PARAMS)
+cr = env.cr
+env = env(context=dict(env.context, tracking_disable=True))
+cycle = env["perf.cycle"].search([("name", "=", P["cycle"])])
+hr = env["res.users"].search([("login", "=", P["hr_login"])])
+fields_ = env["ir.model.fields"]
+
+
+def field(name):
+    return fields_._get("res.partner", name).id
+
+
+base = {
+    "model_id": env["ir.model"]._get_id("res.partner"),
+    "person_field_id": field("user_id"),
+    "date_field_id": field("create_date"),
+}
+measures = env["perf.measure"].create(
+    [
+        {**base, "name": "Contacts"},
+        {
+            **base,
+            "name": "Colours",
+            "aggregate": "sum",
+            "value_field_id": field("color"),
+        },
+        {
+            **base,
+            "name": "Share",
+            "aggregate": "ratio",
+            "ratio_domain": "[('color', '>', 2)]",
+        },
+    ]
+)
+kpis = cycle.assignment_ids.template_id.kpi_line_ids[:3]
+for kpi, measure in zip(kpis, measures):
+    kpi.measure_id = measure
+cycle.with_user(hr).action_launch()
+while cycle.job_state != "done":
+    env["perf.cycle"]._cron_run_jobs()
+    cycle.invalidate_recordset(["job_state"])
+reviews = cycle.review_ids
+cr.execute(
+    "UPDATE perf_review SET state = 'execution' WHERE cycle_id = %s", [cycle.id]
+)
+cr.execute("UPDATE perf_cycle SET state = 'execution' WHERE id = %s", [cycle.id])
+cr.execute(
+    """
+    INSERT INTO res_partner (name, active, type, user_id, color, create_date)
+    SELECT 'Contact ' || u.id || '-' || k, true, 'contact', u.id, (u.id + k) %% 5,
+           '2026-03-01'
+    FROM perf_review r JOIN res_users u ON u.id = r.user_id,
+         generate_series(1, 2) k
+    WHERE r.cycle_id = %s
+    """,
+    [cycle.id],
+)
+env.invalidate_all()
+env.cr.commit()
+result = {"reviews": len(reviews), "bound lines": 3 * len(reviews)}
+for name in ("refresh", "refresh again"):
+    env.invalidate_all()
+    before = cr.sql_log_count
+    started = time.perf_counter()
+    changed = cycle._refresh_actuals()
+    env.flush_all()
+    env.cr.commit()
+    result[name] = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "queries": cr.sql_log_count - before,
+        "changed": changed,
+    }
+print("BENCH_REFRESH " + json.dumps(result))
+'''
+
 PHASES = [
     ("launch", "launch (job)"),
     ("todos", "launch to-dos"),
@@ -998,6 +1085,32 @@ def bench_size(runner, size, runs, scripts):
     return results
 
 
+def bench_refresh(runner, size):
+    """The refresh of measured actuals on a database of ``size`` people."""
+    base = f"perf_bench_refresh_{size}_{int(time.time())}"
+    shared = {
+        "size": size,
+        "departments": DEPARTMENTS,
+        "cycle": CYCLE,
+        "hr_login": HR_LOGIN,
+        "merged": MERGED,
+        "cycles": CYCLES,
+    }
+    try:
+        runner.install(base)
+        runner.shell(base, BUILD, shared, "BENCH_BUILT")
+        result = json.loads(runner.shell(base, REFRESH, shared, "BENCH_REFRESH"))
+    finally:
+        runner.drop(base)
+    for name in ("refresh", "refresh again"):
+        run = result[name]
+        print(
+            f"| {size:,} | {result['reviews']:,} | {result['bound lines']:,} | "
+            f"{name} | {run['seconds']} | {run['queries']:,} | {run['changed']:,} |",
+            flush=True,
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -1007,9 +1120,10 @@ def main():
     )
     parser.add_argument(
         "--only",
-        choices=sorted(SCRIPTS),
-        help="only the loop's phases (1-10) or only the results interview's "
-        "(11-13: carry-over at launch, one person's history); default: both",
+        choices=[*sorted(SCRIPTS), "refresh"],
+        help="only the loop's phases (1-10), only the results interview's "
+        "(11-13: carry-over at launch, one person's history), or only the "
+        "refresh of measured actuals; default: the loop and the interview",
     )
     args = parser.parse_args()
     if args.runs < 1 or any(size < MIN_SIZE for size in args.sizes):
@@ -1023,6 +1137,15 @@ def main():
         source, described = addon_source(args.rev)
         paths = [p for p in odoo.addons_path.split(",") if p != str(REPO)]
         runner = OdooRunner(odoo, params, ",".join([*paths, str(source)]))
+        if args.only == "refresh":
+            print(f"== add-on: {described}; refresh of measured actuals", flush=True)
+            print(
+                "| employees | reviews | bound lines | run | seconds | queries "
+                "| actuals changed |\n|---:|---:|---:|---|---:|---:|---:|"
+            )
+            for size in args.sizes:
+                bench_refresh(runner, size)
+            return
         print(f"== add-on: {described}; {args.runs} runs per size", flush=True)
         table, counts, result = [], {}, None
         for size in args.sizes:

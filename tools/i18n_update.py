@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Regenerate ``i18n/perf_closed_loop.pot`` from a fresh install and merge it
-into ``i18n/zh_CN.po`` (kept translations stay, new terms are added empty,
-vanished terms are dropped). Prints how many terms still need a translation.
+"""Regenerate ``i18n/<addon>.pot`` from a fresh install and merge it into
+``i18n/zh_CN.po`` (kept translations stay, new terms are added empty,
+vanished terms are dropped), for perf_closed_loop or the add-ons named on
+the command line (``tools/i18n_update.py perf_closed_loop_sale``). Prints
+how many terms still need a translation.
 
 Needs Odoo 18.0 (``ODOO_HOME`` or ``import odoo``) and PostgreSQL, like the
 Odoo test tier.
@@ -21,12 +23,12 @@ import polib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env
 
-I18N = odoo_env.REPO / odoo_env.MODULE / "i18n"
 
-
-def export_pot(odoo, params):
+def export_pot(odoo, params, module=odoo_env.MODULE):
     db = f"perf_i18n_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
-    pot = I18N / f"{odoo_env.MODULE}.pot"
+    i18n = odoo_env.REPO / module / "i18n"
+    i18n.mkdir(exist_ok=True)
+    pot = i18n / f"{module}.pot"
     with tempfile.TemporaryDirectory() as data_dir:
         common = [
             f"--addons-path={odoo.addons_path}",
@@ -38,13 +40,9 @@ def export_pot(odoo, params):
             *odoo_env.odoo_db_args(params),
         ]
         try:
+            subprocess.run(odoo.command + common + [f"--init={module}"], check=True)
             subprocess.run(
-                odoo.command + common + [f"--init={odoo_env.MODULE}"], check=True
-            )
-            subprocess.run(
-                odoo.command
-                + common
-                + [f"--i18n-export={pot}", f"--modules={odoo_env.MODULE}"],
+                odoo.command + common + [f"--i18n-export={pot}", f"--modules={module}"],
                 check=True,
             )
         finally:
@@ -67,7 +65,7 @@ def export_pot(odoo, params):
 
 def merge(pot_path, lang="zh_CN"):
     pot = polib.pofile(str(pot_path))
-    po_path = I18N / f"{lang}.po"
+    po_path = Path(pot_path).parent / f"{lang}.po"
     old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
     known = {(e.msgctxt, e.msgid): e for e in old if e.msgstr}
     po = polib.POFile(wrapwidth=78)
@@ -110,9 +108,10 @@ def main():
         sys.exit("Odoo 18.0 not found: set ODOO_HOME to an Odoo 18.0 source tree.")
     params = odoo_env.db_params()
     odoo_env.check_postgres(params)
-    pot = export_pot(odoo, params)
-    po_path, total, missing = merge(pot)
-    print(f"{pot.name}: {total} terms; {po_path.name}: {missing} untranslated")
+    for module in sys.argv[1:] or [odoo_env.MODULE]:
+        pot = export_pot(odoo, params, module)
+        po_path, total, missing = merge(pot)
+        print(f"{pot.name}: {total} terms; {po_path.name}: {missing} untranslated")
 
 
 if __name__ == "__main__":

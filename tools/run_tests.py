@@ -17,12 +17,21 @@ and drops the database. The browser tours need Chromium: installed with
 apt-get when run as root, otherwise the command to run is printed. Without
 Odoo the tier is skipped loudly, and fails when ``ODOO_REQUIRED=1``.
 
+Tier 2 then runs the bridges (``perf_closed_loop_sale``,
+``perf_closed_loop_project``: the add-ons of the repository beside the core)
+in a second fresh database that installs them with Sales and Project, and
+runs their tests; a bridge whose Odoo add-ons are not in the Odoo tree is
+skipped loudly.
+
 Each tier ends with one line ``tierN: X passed, Y failed``.
 Options: ``--tier 1`` or ``--tier 2`` runs one tier; ``--keep-db`` keeps the
-database for inspection; extra ``--test-tags`` can narrow tier 2.
+database for inspection; extra ``--test-tags`` can narrow tier 2;
+``--addons a,b`` installs and tests those add-ons instead (the bridges:
+``--addons perf_closed_loop_sale,perf_closed_loop_project``).
 """
 
 import argparse
+import ast
 import os
 import re
 import shutil
@@ -137,7 +146,29 @@ def cannot_run(exc):
     return 0, 1
 
 
-def run_tier2(keep_db=False, test_tags=None, demo=True):
+def bridges(odoo):
+    """The repository's add-ons beside the core whose Odoo dependencies are
+    in the Odoo tree, and those skipped (with the missing add-on)."""
+    found, skipped = [], []
+    for path in sorted(REPO.glob("*/__manifest__.py")):
+        name = path.parent.name
+        if name == odoo_env.MODULE:
+            continue
+        manifest = ast.literal_eval(path.read_text(encoding="utf-8"))
+        missing = [
+            dep
+            for dep in manifest.get("depends", [])
+            if not (REPO / dep).is_dir()
+            and not any(
+                (Path(root) / dep / "__manifest__.py").is_file()
+                for root in odoo.addons_path.split(",")
+            )
+        ]
+        (skipped if missing else found).append((name, missing))
+    return [name for name, _ in found], skipped
+
+
+def run_tier2(keep_db=False, test_tags=None, demo=True, addons=None):
     required = os.environ.get("ODOO_REQUIRED") == "1"
     try:
         odoo = odoo_env.find_odoo()
@@ -166,7 +197,9 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
             return cannot_run(exc)
         print(f"   {exc} (tier 2 is narrowed by --test-tags: going on)")
 
-    db = f"perf_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
+    modules = addons or [odoo_env.MODULE]
+    core = modules == [odoo_env.MODULE]
+    db = f"perf_test_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}_{len(modules)}"
     LOG_DIR.mkdir(exist_ok=True)
     log = LOG_DIR / f"{db}.log"
     data_dir = Path(tempfile.mkdtemp(prefix="perf_odoo_data_"))
@@ -183,8 +216,8 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
     ]
     if not demo:
         common.append("--without-demo=all")
-    tags = test_tags or f"/{odoo_env.MODULE}"
-    print(f"   database {db}, log {log.relative_to(REPO)}", flush=True)
+    tags = test_tags or ",".join(f"/{module}" for module in modules)
+    print(f"   {', '.join(modules)}: database {db}, log {log.relative_to(REPO)}")
     checks_passed, checks_failed, result = 0, 0, None
     try:
         started = time.time()
@@ -192,7 +225,7 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
             odoo,
             common
             + [
-                f"--init={odoo_env.MODULE}",
+                f"--init={','.join(modules)}",
                 "--test-enable",
                 f"--test-tags={tags}",
                 f"--http-port={odoo_env.free_port()}",
@@ -207,7 +240,7 @@ def run_tier2(keep_db=False, test_tags=None, demo=True):
         if result is None or (code and not tests_bad):
             checks_failed += 1
             print("   FAILED: install or test run did not complete")
-        if not test_tags:
+        if core and not test_tags:
             code = run_odoo(
                 odoo,
                 common + [f"--update={odoo_env.MODULE}", "--stop-after-init"],
@@ -271,6 +304,9 @@ def main():
     parser.add_argument(
         "--no-demo", action="store_true", help="tier 2 without demo data (faster)"
     )
+    parser.add_argument(
+        "--addons", help="tier 2: install and test these add-ons (comma-separated)"
+    )
     args = parser.parse_args()
     try:
         odoo = odoo_env.find_odoo()
@@ -284,7 +320,16 @@ def main():
     if args.tier in (None, "1"):
         failed += run_tier1()[1]
     if args.tier in (None, "2"):
-        failed += run_tier2(args.keep_db, args.test_tags, demo=not args.no_demo)[1]
+        demo = not args.no_demo
+        addons = args.addons.split(",") if args.addons else None
+        failed += run_tier2(args.keep_db, args.test_tags, demo, addons)[1]
+        if not addons and not args.test_tags and odoo:
+            found, skipped = bridges(odoo)
+            for name, missing in skipped:
+                banner(f"BRIDGE SKIPPED: {name} needs {', '.join(missing)}")
+            if found:
+                print("== tier 2, bridges: " + ", ".join(found), flush=True)
+                failed += run_tier2(args.keep_db, None, demo, found)[1]
     sys.exit(1 if failed else 0)
 
 

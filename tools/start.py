@@ -10,6 +10,11 @@ PGHOST/PGPORT (default 127.0.0.1:5432) and the role ODOO_DB_USER (default
 Odoo's and the project's requirements (``tools/setup_env.py``; later starts
 reuse it) and runs again inside it. The database (default ``perf_demo``) is
 dropped and recreated on every start.
+
+When Odoo's Sales and Project are in the Odoo tree, the database also holds
+``sale_management``, ``project`` and the bridges ``perf_closed_loop_sale``
+and ``perf_closed_loop_project``, whose demo data shows KPIs measured from
+orders and tasks; ``--no-bridges`` leaves them out.
 """
 
 import argparse
@@ -22,10 +27,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import odoo_env
 import setup_env
 
+# Odoo applications installed with the bridge that measures from them.
+BRIDGES = {
+    "perf_closed_loop_sale": "sale_management",
+    "perf_closed_loop_project": "project",
+}
 
-def create_demo_database(odoo, params, database, data_dir, load_language="zh_CN"):
-    """Install perf_closed_loop with its demo data into the (dropped)
-    database ``database``; return the Odoo arguments that serve it."""
+
+def bridge_modules(odoo):
+    """The Odoo applications and bridges to install: those whose Odoo
+    add-on is in the Odoo tree."""
+    roots = [Path(root) for root in odoo.addons_path.split(",")]
+    modules = []
+    for bridge, app in BRIDGES.items():
+        if any((root / app / "__manifest__.py").is_file() for root in roots):
+            modules += [app, bridge]
+        else:
+            print(f"{app} is not in the Odoo tree: {bridge} is left out.")
+    return modules
+
+
+def create_demo_database(
+    odoo, params, database, data_dir, load_language="zh_CN", extra=()
+):
+    """Install perf_closed_loop (and the ``extra`` modules) with its demo
+    data into the (dropped) database ``database``; return the Odoo
+    arguments that serve it."""
     common = [
         f"--addons-path={odoo.addons_path}",
         f"--data-dir={data_dir}",
@@ -33,8 +60,9 @@ def create_demo_database(odoo, params, database, data_dir, load_language="zh_CN"
         f"--db-filter=^{database}$",
         *odoo_env.odoo_db_args(params),
     ]
-    print(f"Creating database {database} with perf_closed_loop and demo data…")
-    install = [f"--init={odoo_env.MODULE}", "--stop-after-init", "--log-level=warn"]
+    modules = [odoo_env.MODULE, *extra]
+    print(f"Creating database {database} with {', '.join(modules)} and demo data…")
+    install = [f"--init={','.join(modules)}", "--stop-after-init", "--log-level=warn"]
     if load_language:
         install.append(f"--load-language={load_language}")
     code = subprocess.run(odoo.command + common + install).returncode
@@ -53,6 +81,11 @@ def main():
     parser.add_argument(
         "--load-language", default="zh_CN", help="extra language ('' for none)"
     )
+    parser.add_argument(
+        "--no-bridges",
+        action="store_true",
+        help="without Sales, Project and the bridges measuring from them",
+    )
     args = parser.parse_args()
     try:
         odoo, params = setup_env.enter_with_odoo(__file__, sys.argv[1:])
@@ -62,8 +95,9 @@ def main():
 
     data_dir = odoo_env.REPO / ".odoo-data"
     try:
+        extra = [] if args.no_bridges else bridge_modules(odoo)
         common = create_demo_database(
-            odoo, params, args.database, data_dir, args.load_language
+            odoo, params, args.database, data_dir, args.load_language, extra
         )
     except odoo_env.SetupError as exc:
         sys.exit(f"ERROR: {exc}")

@@ -4,4 +4,13 @@
 weights, scores, grades, forced distribution, flow rules and goal rules.
 The Odoo models call these functions; tests/ unit-tests them."""
 
-from . import assignment, distribution, flow, goals, grading, scoring, weights  # noqa: F401
+from . import (  # noqa: F401
+    assignment,
+    distribution,
+    flow,
+    goals,
+    grading,
+    measures,
+    scoring,
+    weights,
+)

@@ -19,6 +19,7 @@ from . import perf_rating_grade
 from . import perf_template
 from . import perf_template_kpi
 from . import perf_template_question
+from . import perf_measure
 from . import perf_flow
 from . import perf_flow_step
 from . import perf_distribution_policy
@@ -34,6 +35,7 @@ from . import perf_cycle_calibration
 from . import perf_cycle_publication
 from . import perf_cycle_recurrence
 from . import perf_cycle_interview
+from . import perf_cycle_measures
 from . import perf_cycle_assignment
 from . import perf_review
 from . import perf_review_goals
@@ -42,6 +44,7 @@ from . import perf_review_evaluation
 from . import perf_review_peers
 from . import perf_review_results
 from . import perf_review_interview
+from . import perf_review_measures
 from . import perf_review_line
 from . import perf_objective
 from . import perf_review_approval

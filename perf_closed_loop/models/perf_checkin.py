@@ -1,6 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import reprlib
+from collections import defaultdict
 
 from markupsafe import Markup, escape
 
@@ -35,6 +36,9 @@ class PerfCheckin(models.Model):
         index=True,
     )
     line_kind = fields.Selection(related="line_id.kind")
+    line_measure_id = fields.Many2one(
+        related="line_id.measure_id", string="Measured by"
+    )
     target_value = fields.Float(related="line_id.target_value")
     unit = fields.Char(related="line_id.unit")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -76,6 +80,18 @@ class PerfCheckin(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             vals["user_id"] = self.env.uid
+        if self.env.su and self.env.context.get("perf_measured_checkin"):
+            checkins = super().create(vals_list)
+            checkins._apply_measured()
+            return checkins
+        lines = self.env["perf.review.line"].browse(
+            [vals["line_id"] for vals in vals_list if vals.get("line_id")]
+        )
+        for vals in vals_list:
+            line = lines.browse(vals.get("line_id"))
+            if line and line.kind == "kpi" and line.measure_id:
+                # A measured actual is the system's: a person comments on it.
+                vals["value"] = line.actual_value
         checkins = super().create(vals_list)
         for checkin in checkins:
             checkin.review_id._check_can_checkin()
@@ -85,6 +101,21 @@ class PerfCheckin(models.Model):
                 )
             checkin.review_id._apply_checkin(checkin)
         return checkins
+
+    def _apply_measured(self):
+        """The system's measurements: each moves its line's actual and
+        progress (no chatter post, no to-do: nobody spoke). Lines moving to
+        the same values are written together: counts repeat a lot."""
+        lines_by_values = defaultdict(list)
+        for checkin in self:
+            line = checkin.line_id
+            progress = line._compute_progress_from_actual(checkin.value)
+            lines_by_values[(checkin.value, progress, checkin.date)].append(line.id)
+        Line = self.env["perf.review.line"]
+        for (value, progress, day), line_ids in lines_by_values.items():
+            Line.browse(line_ids).write(
+                {"actual_value": value, "progress": progress, "last_checkin_date": day}
+            )
 
     def _summary_html(self):
         self.ensure_one()

@@ -386,6 +386,7 @@ class PerfCycle(models.Model):
                         "score_cap": kpi.score_cap,
                         "origin": "template",
                         "template_kpi_id": kpi.id,
+                        "measure_id": kpi.measure_id.id,
                     }
                 )
                 for kpi in template.kpi_line_ids

@@ -1,9 +1,9 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..domain import scoring
+from ..domain import measures, scoring
 from ..domain.text import is_blank
 
 LINE_KINDS = [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")]
@@ -27,7 +27,11 @@ class PerfReviewLine(models.Model):
     Access: read with the review. Goals (name, target, weight …) are edited
     by whoever may edit the review's goals, only while they are being set;
     a template indicator keeps its name and weight. Actual values and
-    progress only change through check-ins.
+    progress only change through check-ins; the actual of a line bound to a
+    measure (``measure_id``) only through the system's (a person's check-in
+    on it comments, its value stays the measured one). Whoever reads the
+    line sees the measured value; the measured records open as the viewer,
+    with the viewer's own access rights.
     """
 
     _name = "perf.review.line"
@@ -89,6 +93,16 @@ class PerfReviewLine(models.Model):
     )
     template_kpi_id = fields.Many2one("perf.template.kpi", readonly=True)
     template_question_id = fields.Many2one("perf.template.question", readonly=True)
+    measure_id = fields.Many2one(
+        "perf.measure",
+        string="Measured by",
+        readonly=True,
+        index="btree_not_null",
+        help="The actual is measured from Odoo's records, not typed.",
+    )
+    can_open_measured_records = fields.Boolean(
+        compute="_compute_can_open_measured_records"
+    )
     status = fields.Selection(
         [
             ("on_track", "On track"),
@@ -111,6 +125,18 @@ class PerfReviewLine(models.Model):
                 raise ValidationError(
                     self.env._("An indicator or key result needs a name.")
                 )
+
+    @api.depends("measure_id")
+    @api.depends_context("uid")
+    def _compute_can_open_measured_records(self):
+        readable = {}
+        for line in self:
+            model = line.measure_id.sudo().model_id.model
+            if model and model not in readable:
+                readable[model] = model in self.env and self.env[model].has_access(
+                    "read"
+                )
+            line.can_open_measured_records = bool(model) and readable[model]
 
     @api.depends("name", "objective_id")
     def _compute_display_name(self):
@@ -145,6 +171,7 @@ class PerfReviewLine(models.Model):
                 vals["origin"] = user_origin(review)
                 vals.pop("actual_value", None)
                 vals.pop("progress", None)
+                vals.pop("measure_id", None)
                 if vals.get("kind") == "question":
                     raise UserError(self.env._("Questions come from the template."))
                 if (
@@ -243,6 +270,59 @@ class PerfReviewLine(models.Model):
         (self - template).with_context(perf_drop_carried=True).unlink()
         actions.filtered(lambda a: a.state == "open")._do_drop(reason)
         return True
+
+    def _measured_checkin_vals(self, measure, value, count, monetary, unit):
+        """The system's check-in moving this line's actual to ``value``,
+        in the employee's language."""
+        self.ensure_one()
+        lang = self.review_id.user_id.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        return {
+            "review_id": self.review_id.id,
+            "line_id": self.id,
+            "value": value,
+            "status": self.status or "on_track",
+            "note": env._(
+                "Measured from “%(measure)s”: %(count)s records, %(value)s",
+                measure=measure.with_env(env).name,
+                count=count,
+                value=measures.format_value(value, unit, monetary=monetary),
+            ),
+        }
+
+    def action_open_measured_records(self):
+        """The records counted for this line, as the viewer may read them."""
+        self.ensure_one()
+        self.check_access("read")
+        measure = self.measure_id.sudo()
+        if not measure:
+            raise UserError(self.env._("This indicator is not measured."))
+        if not self.can_open_measured_records:
+            raise AccessError(
+                self.env._(
+                    "You may see the measured value, not the records it counts "
+                    "(“%(model)s”).",
+                    model=measure.model_id.name,
+                )
+            )
+        review = self.review_id.sudo()
+        person = measure._person_of(review.employee_id)
+        domain = measure._records_domain(
+            person.ids,
+            review.cycle_id.date_start,
+            review.cycle_id.date_end,
+            review.company_id,
+            review._measure_tz(),
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(indicator)s: measured records", indicator=self.name),
+            "res_model": measure.model_id.model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }
 
     def action_open_checkin(self):
         self.ensure_one()

@@ -38,6 +38,12 @@ class PerfTemplateKpi(models.Model):
         help="The score is computed from the actual value against the target "
         "(capped), instead of being given by the raters.",
     )
+    measure_id = fields.Many2one(
+        "perf.measure",
+        string="Measured by",
+        help="Measure the actual from Odoo's records (sales, tasks …) instead "
+        "of people typing it.",
+    )
     score_cap = fields.Float(
         string="Score cap",
         default=120.0,

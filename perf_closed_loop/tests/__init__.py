@@ -30,3 +30,4 @@ from . import test_export_channels
 from . import test_recurring_cycles
 from . import test_interview
 from . import test_tour_interview
+from . import test_measures

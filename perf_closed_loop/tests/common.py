@@ -278,6 +278,58 @@ class PerfOrgCase(PerfCase):
     def _review(self, cycle, employee):
         return cycle.review_ids.filtered(lambda r: r.employee_id == employee)
 
+    @classmethod
+    def _measured_template(cls, name, kpis):
+        """A KPI-only template whose indicators are ``kpis`` = [(name,
+        weight, target, measure)], auto-scored from their measured actual."""
+        return cls.env["perf.template"].create(
+            {
+                "name": name,
+                "flow_id": cls.flow_full.id,
+                "kpi_weight": 100,
+                "kpi_line_ids": [
+                    Command.create(
+                        {
+                            "name": kpi_name,
+                            "weight": weight,
+                            "target_value": target,
+                            "auto_score": True,
+                            "measure_id": measure.id,
+                        }
+                    )
+                    for kpi_name, weight, target, measure in kpis
+                ],
+            }
+        )
+
+    @classmethod
+    def _department_cycle(cls, name, department, template):
+        """A draft cycle of ``department`` on ``template``."""
+        return cls._cycle(
+            name=name,
+            assignments=[
+                Command.create(
+                    {
+                        "department_ids": [Command.set(department.ids)],
+                        "template_id": template.id,
+                    }
+                )
+            ],
+        )
+
+    @classmethod
+    def _executing_cycle(cls, name, department, template):
+        """A cycle of ``department`` on ``template``, launched, its goals
+        submitted and approved, in execution."""
+        cycle = cls._department_cycle(name, department, template)
+        cycle.with_user(cls.user_hr).action_launch()
+        cls._run_todo_job()
+        for review in cycle.review_ids:
+            review.with_user(review.user_id).action_submit_goals()
+            review.with_user(review.current_approver_id).action_approve_goals()
+        cycle.with_user(cls.user_hr).action_start_execution()
+        return cycle
+
 
 class PerfEvalCase(PerfOrgCase):
     """The Back-end team reviewed with a flow that has all five kinds of

@@ -204,6 +204,10 @@ _channel(
             "record a check-in",
             _roles(("employee", "manager", "hr", "admin"), {"execution"}),
         ),
+        "review.action_refresh_actuals": (
+            "refresh its measured actuals",
+            _roles(("employee", "manager", "hr", "admin"), {"execution"}),
+        ),
         "review.create": ("create a review", {}),
         "review.unlink": ("delete it", {}),
         "review.copy": ("copy it", {}),
@@ -319,6 +323,17 @@ _channel(
             _roles(("admin",), ALL),
         ),
         "config.write_flow": ("change the review flow", _roles(("admin",), ALL)),
+        # Measures are computed as the superuser: only administrators
+        # define them (docs/security.md); every employee reads them.
+        "config.create_measure": ("define a measure", _roles(("admin",), ALL)),
+        "config.write_measure": (
+            "change a measure's filter",
+            _roles(("admin",), ALL),
+        ),
+        "config.read_measure": (
+            "read a measure",
+            _roles((*INTERNAL, "hr_other"), ALL),
+        ),
     },
 )
 _channel(

@@ -370,6 +370,22 @@ class TestSecurityMatrix(HttpCase):
         if self.channel != "walk":
             self._leaks(role, payload)
 
+    def _measure_vals(self):
+        fields_ = self.env["ir.model.fields"]
+        return {
+            "name": "Matrix contacts",
+            "model_id": self.env["ir.model"]._get_id("res.partner"),
+            "person_field_id": fields_._get("res.partner", "user_id").id,
+            "date_field_id": fields_._get("res.partner", "create_date").id,
+        }
+
+    def _matrix_measure(self):
+        """A measure of the matrix's company, made once."""
+        measure = self.env["perf.measure"].search([("name", "=", "Matrix measure")])
+        return measure or self.env["perf.measure"].create(
+            {**self._measure_vals(), "name": "Matrix measure"}
+        )
+
     def rpc_as_hr(self, model, method, *args, **kw):
         """A step of the walk, done over RPC by the person whose turn it is."""
         return self.rpc("hr", model, method, *args, **kw)
@@ -868,6 +884,22 @@ class TestSecurityMatrix(HttpCase):
                 "write",
                 self.review.template_id.ids,
                 {"description": "<p>Matrix</p>"},
+            ),
+            "config.create_measure": lambda: self.rpc(
+                role, "perf.measure", "create", self._measure_vals()
+            ),
+            "config.write_measure": lambda: self.rpc(
+                role,
+                "perf.measure",
+                "write",
+                self._matrix_measure().ids,
+                {"domain": "[('is_company', '=', True)]"},
+            ),
+            "config.read_measure": lambda: self.rpc(
+                role, "perf.measure", "read", self._matrix_measure().ids, ["name"]
+            ),
+            "review.action_refresh_actuals": lambda: self.rpc(
+                role, "perf.review", "action_refresh_actuals", [self.review.id]
             ),
             "config.write_flow": lambda: self.rpc(
                 role,

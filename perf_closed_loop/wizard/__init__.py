@@ -11,3 +11,4 @@ from . import perf_review_rating_reassign
 from . import perf_review_acknowledge
 from . import perf_cycle_export
 from . import perf_cycle_close
+from . import perf_measure_test
