@@ -48,8 +48,6 @@ class PerfNumberMixin(models.AbstractModel):
         if value is False or value is None:
             return None
         field = self._fields[name]
-        label = field._description_string(self.env)
-        shown = reprlib.repr(value)
         number = None
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = value
@@ -62,8 +60,8 @@ class PerfNumberMixin(models.AbstractModel):
             if number is None or not math.isfinite(float(number)):
                 return self.env._(
                     "“%(field)s” must be a number, not %(value)s.",
-                    field=label,
-                    value=shown,
+                    field=field._description_string(self.env),
+                    value=reprlib.repr(value),
                 )
         except OverflowError:
             number = math.inf
@@ -73,9 +71,9 @@ class PerfNumberMixin(models.AbstractModel):
             return self.env._(
                 "“%(field)s” must be a whole number from %(low)s to %(high)s, "
                 "not %(value)s.",
-                field=label,
+                field=field._description_string(self.env),
                 low=INT_MIN,
                 high=INT_MAX,
-                value=shown,
+                value=reprlib.repr(value),
             )
         return None

@@ -754,44 +754,6 @@ class PerfReviewRating(models.Model):
 
     def _create_score_lines(self):
         """Every indicator of the review with its suggested score, for each
-        of these ratings, in one batch."""
-        vals_list = []
-        for rating in self:
-            review = rating.review_id
-            mode = review.template_id.key_result_mode or "linear"
-            for line in review.line_ids:
-                if line.weight <= 0 and line.kind != "question":
-                    continue
-                try:
-                    suggested = evaluation.suggested_score(
-                        line.kind,
-                        actual=line.actual_value,
-                        target=line.target_value,
-                        direction=line.direction,
-                        auto_score=line.auto_score,
-                        cap=line.score_cap,
-                        progress=line.progress,
-                        key_result_mode=mode,
-                    )
-                except ValueError:
-                    # Numbers no score can come from (stored outside the
-                    # form): the rater scores the line by hand.
-                    suggested = None
-                low, high = evaluation.score_bounds(
-                    line.kind, line.auto_score, line.score_cap
-                )
-                vals_list.append(
-                    {
-                        "rating_id": rating.id,
-                        "line_id": line.id,
-                        "section": line.kind,
-                        "sequence": line.sequence,
-                        "suggested_score": suggested or 0.0,
-                        "has_suggestion": suggested is not None,
-                        "score": suggested or 0.0,
-                        "scored": suggested is not None,
-                        "score_min": low,
-                        "score_max": high,
-                    }
-                )
-        self.env["perf.review.rating.line"].sudo().create(vals_list)
+        of these ratings, in one batch (set-based: ``perf.review.rating.line``
+        ``_create_for_ratings``)."""
+        self.env["perf.review.rating.line"].sudo()._create_for_ratings(self)

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
 from ..domain import evaluation
+from . import perf_bulk_insert
 from .perf_review_line import LINE_KINDS
 
 RATER_FIELDS = {"score", "comment", "grade_id"}
@@ -135,6 +136,59 @@ class PerfReviewRatingLine(models.Model):
             self.score = self.grade_id._band_score()
 
     # -------------------------------------------------------------- CRUD
+    @api.model
+    def _create_for_ratings(self, ratings):
+        """Every indicator of the review with its suggested score, for each
+        of ``ratings``, in one batch."""
+        vals_list = []
+        for rating in ratings:
+            review = rating.review_id
+            mode = review.template_id.key_result_mode or "linear"
+            for line in review.line_ids:
+                if line.weight <= 0 and line.kind != "question":
+                    continue
+                try:
+                    suggested = evaluation.suggested_score(
+                        line.kind,
+                        actual=line.actual_value,
+                        target=line.target_value,
+                        direction=line.direction,
+                        auto_score=line.auto_score,
+                        cap=line.score_cap,
+                        progress=line.progress,
+                        key_result_mode=mode,
+                    )
+                except ValueError:
+                    # Numbers no score can come from (stored outside the
+                    # form): the rater scores the line by hand.
+                    suggested = None
+                low, high = evaluation.score_bounds(
+                    line.kind, line.auto_score, line.score_cap
+                )
+                vals_list.append(
+                    {
+                        "rating_id": rating.id,
+                        "company_id": rating.company_id.id,
+                        "line_id": line.id,
+                        "section": line.kind,
+                        "sequence": line.sequence,
+                        "suggested_score": suggested or 0.0,
+                        "has_suggestion": suggested is not None,
+                        "score": suggested or 0.0,
+                        "scored": suggested is not None,
+                        "score_min": low,
+                        "score_max": high,
+                    }
+                )
+        # Set-based (issue 21): nobody reads these rows while they are made,
+        # the line model has no mail thread, constraint or translated column,
+        # its company is the rating's (what its stored related field holds),
+        # and its numbers are checked as its create checks them.
+        lines = self.sudo()
+        for vals in vals_list:
+            lines._perf_check_numbers(vals)
+        return perf_bulk_insert.insert_rows(lines, vals_list)
+
     def write(self, vals):
         self.rating_id.cycle_id._check_open()
         if not self.env.su:

@@ -98,3 +98,39 @@ class TestEvaluationPerformance(PerfBulkCase):
         recompute_10 = self._queries_of(small.review_ids._recompute_scores)
         recompute_100 = self._queries_of(big.review_ids._recompute_scores)
         self.assertLessEqual(recompute_100, recompute_10)
+
+    def test_score_lines_inserted_as_the_orm_would(self):
+        """The score lines are inserted set-based (issue 21): the rows
+        carry their rating's company and the log columns, the ratings see
+        them in the same transaction, and the ratings' stored totals are
+        what a recompute through the ORM gives."""
+        cycle = self._in_execution(self.dep_small, "Small")
+        cycle.with_user(self.user_hr)._do_start_evaluation()
+        ratings = cycle.review_ids.rating_ids.filtered(lambda r: r.state == "todo")
+        lines = ratings.score_line_ids
+        self.assertEqual(len(lines), len(ratings) * 2)
+        self.assertEqual(lines.company_id, ratings.company_id)
+        for line in lines:
+            self.assertEqual(line.company_id, line.rating_id.company_id)
+            # Who created the rating (in the same transaction), as the ORM.
+            self.assertEqual(line.create_uid, line.rating_id.create_uid)
+            self.assertEqual(line.write_uid, line.rating_id.create_uid)
+            self.assertEqual(line.create_date, line.rating_id.create_date)
+            self.assertEqual(line.write_date, line.create_date)
+            self.assertEqual(line.line_id.review_id, line.rating_id.review_id)
+        totals = [
+            "total_score",
+            "kpi_score",
+            "okr_score",
+            "question_score",
+            "scored_count",
+            "line_count",
+        ]
+        self.env.invalidate_all()
+        stored = ratings.read(totals)
+        self.assertTrue(any(row["line_count"] for row in stored))
+        for name in totals:
+            self.env.add_to_compute(ratings._fields[name], ratings)
+        ratings.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual(ratings.read(totals), stored)

@@ -1,0 +1,117 @@
+# Copyright 2026 perf_closed_loop authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Set-based creation of rows nobody reads while a company-wide phase
+creates them (issue 21): one ``INSERT … SELECT FROM unnest(…)`` per
+``CHUNK`` rows instead of the ORM's ``create``, then what the ORM's
+``create`` would leave behind — the parents' one2many caches dropped, the
+stored computed fields that depend on the new rows marked for recompute —
+so that, once flushed, the database holds what an ORM ``create`` gives.
+
+Only for a model whose ``create`` adds nothing the caller does not do
+itself: no mail thread, no ``@api.constrains`` on the inserted columns, no
+translated or company-dependent column, no ``create`` override that
+matters on that path (the caller runs it by hand: ``perf.number.mixin``'s
+number checks). ``insert_rows`` refuses a model or values that break what
+it can check: every stored column with a default or a compute (a stored
+related field such as ``company_id``) must be given, every given field must
+be a plain column. The caller checks the rest (companies, access: it
+inserts as the loop, in ``sudo``) and says in a comment why its path is
+safe. No ``odoo.models`` class: a function module, not a model.
+"""
+
+from odoo.models import LOG_ACCESS_COLUMNS
+from odoo.tools import SQL
+
+# Rows per statement: a batch of the evaluation job (24,000 score lines)
+# takes three statements.
+CHUNK = 10000
+
+
+def _check_columns(model, names):
+    fields = model._fields
+    for name in names:
+        field = fields.get(name)
+        if (
+            field is None
+            or not field.store
+            or not field.column_type
+            or field.translate
+            or field.company_dependent
+            or name in LOG_ACCESS_COLUMNS
+            or name == "id"
+        ):
+            raise ValueError(f"{model._name}.{name}: not a plain column to insert")
+    for name, field in fields.items():
+        if (
+            field.store
+            and field.column_type
+            and name not in names
+            and name not in LOG_ACCESS_COLUMNS
+            and name != "id"
+            and (field.default is not None or field.compute)
+        ):
+            raise ValueError(
+                f"{model._name}.{name}: has a default or a compute, give its value"
+            )
+
+
+def insert_rows(model, vals_list):
+    """Insert ``vals_list`` (dicts with the same keys: column values as
+    ``create`` takes them) into ``model``'s table; return the new records.
+
+    The values go through each field's ``convert_to_column`` (floats with
+    digits rounded as the ORM rounds them); ``create_uid``/``write_uid``
+    are the environment's user, ``create_date``/``write_date`` the
+    transaction's time, as the ORM sets them. Afterwards the parents'
+    one2many fields on the inserted many2one columns are invalidated, and
+    the new records are marked modified (``create=True``) with the given
+    fields protected, so stored fields depending on them (a rating's
+    ``total_score``) are recomputed at the next flush, and the given values
+    (``company_id``) are not.
+    """
+    if not vals_list:
+        return model.browse()
+    names = sorted(vals_list[0])
+    _check_columns(model, names)
+    fields = [model._fields[name] for name in names]
+    env = model.env
+    now = env.cr.now()
+    ids = []
+    for start in range(0, len(vals_list), CHUNK):
+        chunk = vals_list[start : start + CHUNK]
+        arrays = []
+        for field in fields:
+            name = field.name
+            convert = field.convert_to_column
+            arrays.append(
+                SQL(
+                    "%s::%s[]",
+                    [convert(vals[name], model, vals) for vals in chunk],
+                    SQL(field.column_type[1]),
+                )
+            )
+        columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
+        env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) SELECT u.*, %s, %s, %s, %s "
+                "FROM unnest(%s) AS u RETURNING id",
+                SQL.identifier(model._table),
+                SQL(", ").join(map(SQL.identifier, columns)),
+                env.uid,
+                now,
+                env.uid,
+                now,
+                SQL(", ").join(arrays),
+            )
+        )
+        ids += [row[0] for row in env.cr.fetchall()]
+    records = model.browse(ids)
+    # The parents' one2many caches (a rating's score_line_ids, read as
+    # empty before) would miss the new rows.
+    for field in fields:
+        if field.type == "many2one":
+            for inverse in model.pool.field_inverses[field]:
+                env[inverse.model_name].invalidate_model([inverse.name])
+    with env.protecting(fields, records):
+        records.modified(names, create=True)
+    return records
