@@ -10,20 +10,21 @@ from pathlib import Path
 
 import polib
 import pytest
+from addon_checks import (
+    check_listed_files,
+    check_xml_idioms,
+    check_zh_cn_complete,
+    xml_files,
+)
 from lxml import etree
 
 ADDON = Path(__file__).resolve().parent.parent / "perf_closed_loop"
 
 MANIFEST = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
-DATA_DIRS = ("data", "demo", "security", "views", "wizard", "report")
-
-
-def _listed_files():
-    return list(MANIFEST.get("data", [])) + list(MANIFEST.get("demo", []))
 
 
 def _xml_files():
-    return sorted(p for p in ADDON.rglob("*.xml") if "static" not in p.parts)
+    return xml_files(ADDON)
 
 
 def _python_models():
@@ -82,17 +83,7 @@ def test_readme_fragments_and_icon():
 
 
 def test_manifest_files_exist_and_are_listed():
-    listed = _listed_files()
-    assert len(listed) == len(set(listed)), "a file is listed twice"
-    for rel in listed:
-        assert (ADDON / rel).is_file(), f"manifest lists missing file {rel}"
-    on_disk = {
-        str(p.relative_to(ADDON))
-        for folder in DATA_DIRS
-        for p in (ADDON / folder).glob("*")
-        if p.suffix in (".xml", ".csv")
-    }
-    assert on_disk - set(listed) == set(), "data files not in the manifest"
+    check_listed_files(ADDON, MANIFEST)
 
 
 def test_manifest_data_order():
@@ -106,21 +97,7 @@ def test_manifest_data_order():
 # ----------------------------------------------------------------------- xml
 @pytest.mark.parametrize("path", _xml_files(), ids=lambda p: p.name)
 def test_xml_parses_and_uses_odoo18_idioms(path):
-    root = etree.parse(str(path)).getroot()
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
-    assert root.tag == "odoo"
-    assert not root.xpath("//tree"), "use <list>, not <tree> (Odoo 18)"
-    assert not root.xpath("//*[@attrs or @states]"), "no attrs/states since 17"
-    assert not root.xpath("//templates/t[@t-name='kanban-box']"), "t-name=card"
-    assert not root.xpath("//field[@name='numbercall' or @name='doall']")
-    assert not root.xpath(
-        "//div[contains(concat(' ', normalize-space(@class), ' '), ' oe_chatter ')]"
-    ), "use <chatter/>"
-    for record in root.xpath("//record[@id]|//menuitem[@id]|//template[@id]"):
-        assert not record.get("id").startswith("perf_closed_loop_"), (
-            "xml ids are not prefixed with the module name"
-        )
+    check_xml_idioms(path, "perf_closed_loop")
 
 
 def test_xml_ids_unique():
@@ -256,20 +233,8 @@ def test_no_domain_module_imports_odoo():
 
 
 # ---------------------------------------------------------------------- i18n
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]|\{\w*\}")
-
-
 def test_zh_cn_translation_is_complete():
-    pot = polib.pofile(str(ADDON / "i18n" / "perf_closed_loop.pot"))
-    po = polib.pofile(str(ADDON / "i18n" / "zh_CN.po"))
-    translated = {(e.msgctxt, e.msgid): e.msgstr for e in po}
-    missing = [e.msgid for e in pot if not translated.get((e.msgctxt, e.msgid))]
-    assert not missing, f"{len(missing)} terms lack a zh_CN translation: {missing[:10]}"
-    for entry in po:
-        if entry.msgstr:
-            assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
-                PLACEHOLDER.findall(entry.msgstr)
-            ), f"placeholders differ: {entry.msgid!r} -> {entry.msgstr!r}"
+    check_zh_cn_complete(ADDON)
 
 
 def _translated_literals():

@@ -2,22 +2,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Static checks every add-on of the repository passes, the core and its
 bridges (``perf_closed_loop_sale``, ``perf_closed_loop_project``): manifest,
-listed files, XML idioms, access rules, zh_CN complete. The core's own,
-stricter checks are in test_static_addon.py."""
+listed files, XML idioms, access rules, zh_CN complete. The core's own
+checks are in test_static_addon.py; the checks both need are written once,
+in addon_checks.py."""
 
 import ast
 import csv
 import re
 from pathlib import Path
 
-import polib
 import pytest
-from lxml import etree
+from addon_checks import (
+    check_listed_files,
+    check_xml_idioms,
+    check_zh_cn_complete,
+    xml_files,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
 BRIDGES = [addon for addon in ADDONS if addon != "perf_closed_loop"]
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sdf]|\{\w*\}")
 
 
 def manifest(addon):
@@ -51,43 +55,19 @@ def test_bridge_installs_itself_beside_both_sides(addon):
     assert len(data["depends"]) == 2, "the core and one Odoo application"
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", BRIDGES)
 def test_listed_files_exist_and_every_data_file_is_listed(addon):
-    data = manifest(addon)
-    listed = list(data.get("data", [])) + list(data.get("demo", []))
-    assert len(listed) == len(set(listed))
-    root = REPO / addon
-    for rel in listed:
-        assert (root / rel).is_file(), f"{addon} lists missing {rel}"
-    on_disk = {
-        str(p.relative_to(root))
-        for folder in ("data", "demo", "security", "views", "wizard", "report")
-        for p in (root / folder).glob("*")
-        if p.suffix in (".xml", ".csv")
-    }
-    assert on_disk <= set(listed), f"{addon}: not in the manifest"
+    """A bridge's (the core's: test_static_addon.py, the same check)."""
+    check_listed_files(REPO / addon, manifest(addon))
 
 
 @pytest.mark.parametrize(
     "path",
-    sorted(
-        p
-        for addon in ADDONS
-        for p in (REPO / addon).rglob("*.xml")
-        if "static" not in p.parts
-    ),
-    ids=lambda p: f"{p.parent.parent.name}/{p.name}",
+    [(p, addon) for addon in BRIDGES for p in xml_files(REPO / addon)],
+    ids=lambda p: f"{p[1]}/{p[0].name}",
 )
 def test_xml_uses_odoo18_idioms(path):
-    addon = path.relative_to(REPO).parts[0]
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
-    root = etree.fromstring(text.encode())
-    assert root.tag == "odoo"
-    assert not root.xpath("//tree"), "use <list>"
-    assert not root.xpath("//*[@attrs or @states]")
-    for record in root.xpath("//record[@id]|//menuitem[@id]|//template[@id]"):
-        assert not record.get("id").startswith(addon + "_"), record.get("id")
+    check_xml_idioms(*path)
 
 
 def _models(addon):
@@ -111,20 +91,9 @@ def test_every_model_has_access_rules(addon):
         assert "model_" + name.replace(".", "_") in covered, f"{name}: no ACL"
 
 
-@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("addon", BRIDGES)
 def test_zh_cn_is_complete(addon):
-    i18n = REPO / addon / "i18n"
-    pot = polib.pofile(str(i18n / f"{addon}.pot"))
-    po = polib.pofile(str(i18n / "zh_CN.po"))
-    assert len(pot), f"{addon}.pot is empty"
-    done = {(e.msgctxt, e.msgid): e.msgstr for e in po}
-    missing = [e.msgid for e in pot if not done.get((e.msgctxt, e.msgid))]
-    assert not missing, f"{addon}: {len(missing)} terms untranslated: {missing[:5]}"
-    for entry in po:
-        if entry.msgstr:
-            assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
-                PLACEHOLDER.findall(entry.msgstr)
-            ), entry.msgid
+    check_zh_cn_complete(REPO / addon)
 
 
 @pytest.mark.parametrize("addon", BRIDGES)
