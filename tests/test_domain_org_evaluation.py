@@ -228,6 +228,71 @@ def test_rating_total_by_sections():
     assert evaluation.rating_total([(90, 1)], [], [], {"kpi": 50, "question": 50}) == 90
 
 
+def test_rating_totals_store_what_the_sections_give():
+    weights = {"kpi": 60, "okr": 40, "question": 0}
+    lines = [
+        ("kpi", 80, 60, (False, 0.0)),
+        ("kpi", 100, 40, (False, 0.0)),
+        ("key_result", 50, 1, (1, 70)),
+        ("key_result", 100, 1, (1, 70)),
+        ("key_result", 60, 1, (2, 30)),
+        ("question", None, 10, (False, 0.0)),
+    ]
+    totals = evaluation.rating_totals(lines, weights)
+    assert totals == {
+        "total": round(88 * 0.6 + 70.5 * 0.4, 2),
+        "kpi": 88,
+        "okr": 70.5,
+        "question": 0.0,
+        "scored": 5,
+        "lines": 6,
+    }
+    # No line: every total 0, nothing scored.
+    assert evaluation.rating_totals([], {}) == {
+        "total": 0.0,
+        "kpi": 0.0,
+        "okr": 0.0,
+        "question": 0.0,
+        "scored": 0,
+        "lines": 0,
+    }
+    # A score no total can use (stored outside the form): totals 0, counts kept.
+    hostile = evaluation.rating_totals([("kpi", math.nan, 100, (False, 0.0))], weights)
+    assert hostile["total"] == hostile["kpi"] == 0.0
+    assert (hostile["scored"], hostile["lines"]) == (1, 1)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["kpi", "key_result", "question"]),
+            st.one_of(st.none(), st.integers(0, 120)),
+            st.integers(0, 100),
+            st.sampled_from([(1, 60), (2, 40)]),
+        ),
+        max_size=12,
+    )
+)
+def test_rating_totals_agree_with_rating_total(lines):
+    weights = {"kpi": 50, "okr": 30, "question": 20}
+    kpis = [(score, weight) for section, score, weight, _o in lines if section == "kpi"]
+    questions = [(s, w) for section, s, w, _o in lines if section == "question"]
+    objectives = {}
+    for section, score, weight, objective in lines:
+        if section == "key_result":
+            objectives.setdefault(objective, []).append((score, weight))
+    okrs = [(key[1], results) for key, results in objectives.items()]
+    try:
+        expected = evaluation.rating_total(kpis, okrs, questions, weights) or 0.0
+    except ValueError:
+        expected = 0.0
+    totals = evaluation.rating_totals(lines, weights)
+    assert totals["total"] == expected
+    assert totals["lines"] == len(lines)
+    assert totals["scored"] == sum(1 for line in lines if line[1] is not None)
+
+
 def test_final_score_matches_the_hand_computation():
     # self 20 % at 90, manager 80 % at 70 -> 18 + 56 = 74
     assert evaluation.final_score([(20, True, [90]), (80, True, [70])]) == 74

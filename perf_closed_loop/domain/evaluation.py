@@ -129,6 +129,37 @@ def rating_total(kpis, objectives, questions, section_weights):
     return None if total is None else scoring.round_score(total)
 
 
+def rating_totals(lines, section_weights):
+    """Stored totals of one rating from its score lines, each (section,
+    score or None when not scored, weight, objective key): ``total``,
+    ``kpi``, ``okr`` and ``question`` scores (0.0 when nothing is scored, or
+    when a score or weight is no number a total can use: submitting names
+    the line) and the ``scored`` / ``lines`` counts. Key results (section
+    ``key_result``) are grouped by their objective key, a pair (objective,
+    objective weight)."""
+    kpis, questions, objectives = [], [], {}
+    for section, score, weight, objective in lines:
+        if section == "key_result":
+            objectives.setdefault(objective, []).append((score, weight))
+        elif section == "kpi":
+            kpis.append((score, weight))
+        else:
+            questions.append((score, weight))
+    okrs = [(key[1], results) for key, results in objectives.items()]
+    try:
+        totals = {
+            "total": rating_total(kpis, okrs, questions, section_weights) or 0.0,
+            "kpi": rating_total(kpis, [], [], {"kpi": 100}) or 0.0,
+            "okr": rating_total([], okrs, [], {"okr": 100}) or 0.0,
+            "question": rating_total([], [], questions, {"question": 100}) or 0.0,
+        }
+    except ValueError:
+        totals = dict.fromkeys(("total", "kpi", "okr", "question"), 0.0)
+    totals["scored"] = sum(1 for line in lines if line[1] is not None)
+    totals["lines"] = len(lines)
+    return totals
+
+
 def step_score(scores):
     """Score of one step from its submitted ratings (several for peers): their
     mean, or None when none was submitted. ValueError on a score that is not

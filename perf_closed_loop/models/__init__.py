@@ -51,6 +51,7 @@ from . import perf_review_approval
 from . import perf_checkin
 from . import perf_review_nomination
 from . import perf_review_rating
+from . import perf_review_rating_tasks
 from . import perf_review_rating_line
 from . import perf_review_rating_event
 from . import perf_calibration

@@ -55,7 +55,7 @@ def _check_columns(model, names):
             )
 
 
-def insert_rows(model, vals_list):
+def insert_rows(model, vals_list, dependants_given=False):
     """Insert ``vals_list`` (dicts with the same keys: column values as
     ``create`` takes them) into ``model``'s table; return the new records.
 
@@ -63,11 +63,16 @@ def insert_rows(model, vals_list):
     digits rounded as the ORM rounds them); ``create_uid``/``write_uid``
     are the environment's user, ``create_date``/``write_date`` the
     transaction's time, as the ORM sets them. Afterwards the parents'
-    one2many fields on the inserted many2one columns are invalidated, and
-    the new records are marked modified (``create=True``) with the given
-    fields protected, so stored fields depending on them (a rating's
-    ``total_score``) are recomputed at the next flush, and the given values
-    (``company_id``) are not.
+    one2many fields on the inserted many2one columns are invalidated, the
+    given values are put in the cache, and the new records are marked
+    modified (``create=True``) with the given fields protected, so stored
+    fields depending on them are recomputed at the next flush, and the
+    given values (``company_id``) are not.
+
+    ``dependants_given``: the caller stores itself what depends on the new
+    rows (a rating's totals from its score lines) and reads nothing of
+    them back: the rows are neither cached nor marked modified, which for
+    thousands of rows costs more than their insert.
     """
     if not vals_list:
         return model.browse()
@@ -112,6 +117,92 @@ def insert_rows(model, vals_list):
         if field.type == "many2one":
             for inverse in model.pool.field_inverses[field]:
                 env[inverse.model_name].invalidate_model([inverse.name])
+    if dependants_given:
+        return records
+    # The new rows' values in the cache, as the ORM's create leaves them:
+    # marking them modified below follows their many2one fields (a
+    # rating's review) without reading thousands of rows back.
+    for field in fields:
+        env.cache.update(
+            records,
+            field,
+            [field.convert_to_cache(vals[field.name], model) for vals in vals_list],
+        )
     with env.protecting(fields, records):
         records.modified(names, create=True)
+    return records
+
+
+def update_rows(model, rows):
+    """Write ``rows`` ({id: {field: value}}, the same fields in each) into
+    ``model``'s rows in one ``UPDATE … FROM unnest(…)`` per ``CHUNK`` rows,
+    each row its own values, as ``write`` would store them one by one.
+
+    For values the loop computed itself (a rating's totals from the score
+    lines it has just inserted) or links only the loop writes (a nomination's
+    rating): the fields must be plain columns (``_check_columns``'s rules
+    but for defaults and computes, which may be given here). The pending
+    values of these records are flushed first (they would overwrite these);
+    ``write_uid``/``write_date`` are set as the ORM sets them; the fields'
+    cache is dropped; a computed field written here is no longer to compute
+    for these records (nor computed first); and the records are marked
+    modified, so that what depends on them (a review's scores on its
+    ratings' totals) is recomputed at the next flush.
+    """
+    if not rows:
+        return model.browse()
+    names = sorted(next(iter(rows.values())))
+    fields = [model._fields[name] for name in names]
+    for field in fields:
+        if (
+            not field.store
+            or not field.column_type
+            or field.translate
+            or field.company_dependent
+            or field.name in LOG_ACCESS_COLUMNS
+            or field.name == "id"
+        ):
+            raise ValueError(f"{model._name}.{field.name}: not a plain column to write")
+    env = model.env
+    records = model.browse(list(rows))
+    # A computed field given here is not computed (before the flush below,
+    # which would compute it through the ORM).
+    for field in fields:
+        if field.compute:
+            env.remove_to_compute(field, records)
+    # Every other pending value of these records (write_date included) is
+    # written first: none may overwrite these rows, nor be dropped below.
+    records.flush_recordset()
+    records.modified(names, before=True)
+    now = env.cr.now()
+    items = list(rows.items())
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        arrays = [SQL("%s::int4[]", [record_id for record_id, _vals in chunk])]
+        for field in fields:
+            convert = field.convert_to_column
+            arrays.append(
+                SQL(
+                    "%s::%s[]",
+                    [convert(vals[field.name], model, vals) for _id, vals in chunk],
+                    SQL(field.column_type[1]),
+                )
+            )
+        env.cr.execute(
+            SQL(
+                "UPDATE %s AS t SET %s, write_uid = %s, write_date = %s "
+                "FROM unnest(%s) AS u(%s) WHERE t.id = u.id",
+                SQL.identifier(model._table),
+                SQL(", ").join(
+                    SQL("%s = u.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in names
+                ),
+                env.uid,
+                now,
+                SQL(", ").join(arrays),
+                SQL(", ").join(map(SQL.identifier, ["id", *names])),
+            )
+        )
+    records.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
+    records.modified(names)
     return records

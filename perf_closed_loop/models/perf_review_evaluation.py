@@ -1,5 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 
 from ..domain import evaluation
@@ -302,6 +304,7 @@ class PerfReview(models.Model):
         Users = self.env["res.users"].sudo()
         vals_list = []
         skipped = {}
+        peer_states = defaultdict(list)
         to_nominate = self.browse()
         for review in reviews:
             for step in review._rating_steps():
@@ -324,27 +327,55 @@ class PerfReview(models.Model):
                     review._rating_values(step, n.user_id, nomination=n)
                     for n in approved
                 ]
-                review.peer_state = review._peer_state_now()
-                if review.peer_state == "to_nominate":
+                peer_state = review._peer_state_now()
+                if peer_state == "to_nominate":
                     if step.optional and not review._active_nominations():
                         # Nobody to give it: its weight goes to the others.
-                        review.peer_state = "skipped"
+                        peer_state = "skipped"
                         skipped.setdefault(review, []).append(step.id)
                     else:
                         to_nominate |= review
-        ratings = (
-            self.env["perf.review.rating"]
-            .sudo()
-            .with_context(**BULK_CONTEXT)
-            .create(vals_list)
-        )
-        for rating in ratings.filtered("nomination_id"):
-            rating.nomination_id.rating_id = rating
+                peer_states[peer_state].append(review.id)
+        # One write per value, not one per review.
+        for peer_state, ids in peer_states.items():
+            reviews.browse(ids).write({"peer_state": peer_state})
+        by_steps = defaultdict(list)
         for review, step_ids in skipped.items():
-            review.skipped_step_ids = [Command.set(step_ids)]
+            by_steps[tuple(step_ids)].append(review.id)
+        for step_ids, ids in by_steps.items():
+            reviews.browse(ids).write({"skipped_step_ids": [Command.set(step_ids)]})
         if to_nominate:
             to_nominate.write({"todo_kind": "nominate_peers", "todo_pending": True})
-        reviews._evaluation_advance()
+        reviews._open_at_creation(vals_list)
+        self.env["perf.review.rating"]._create_tasks(vals_list)
+
+    def _open_at_creation(self, vals_list):
+        """Mark the values of the ratings of these reviews (``vals_list``,
+        about to be created) whose step opens now, as ``_evaluation_advance``
+        would open them one write later: to do, with their deadline, their
+        to-dos waiting for the batched job."""
+        Rating = self.env["perf.review.rating"]
+        Step = self.env["perf.flow.step"]
+        by_review = defaultdict(list)
+        for vals in vals_list:
+            by_review[vals["review_id"]].append(vals)
+        for review in self:
+            of_review = by_review[review.id]
+            states = defaultdict(list)
+            for rating in review.rating_ids:
+                states[rating.step_id.id].append(rating.state)
+            for vals in of_review:
+                states[vals["step_id"]].append("waiting")
+            current = review._open_step_ids(states) or ()
+            for vals in of_review:
+                if vals["step_id"] in current:
+                    vals.update(
+                        state="todo",
+                        deadline=Rating._deadline_for(
+                            Step.browse(vals["step_id"]), review.cycle_id
+                        ),
+                        todo_pending=True,
+                    )
 
     def _rating_values(self, step, user, nomination=None):
         self.ensure_one()
@@ -360,32 +391,42 @@ class PerfReview(models.Model):
             "nomination_id": nomination.id if nomination else False,
         }
 
-    def _step_done(self, step, ratings):
+    def _step_done(self, step, states):
+        """Whether ``step`` is done, ``states`` being those of its ratings."""
         if step in self.skipped_step_ids:
             return True
         if step.kind == "peer":
             if self.peer_state not in ("approved", "skipped"):
                 return False
-        of_step = ratings.filtered(lambda r: r.step_id == step)
-        return all(r.state not in ("waiting", "todo") for r in of_step)
+        return all(state not in evaluation.OPEN_STATES for state in states)
+
+    def _open_step_ids(self, states):
+        """Ids of the steps whose ratings are open now, from the states of
+        this review's ratings by step ({step id: [state]}): steps of equal
+        sequence open together, a later step once every earlier one is done;
+        None once every step is done."""
+        self.ensure_one()
+        steps = self._rating_steps()
+        groups = evaluation.step_groups([(s.id, s.sequence) for s in steps])
+        done = {s.id for s in steps if self._step_done(s, states.get(s.id, ()))}
+        index = evaluation.open_group(groups, done)
+        return None if index is None else set(groups[index])
 
     def _evaluation_advance(self, now=False):
-        """Open the ratings whose turn has come: steps of equal sequence open
-        together, a later step once every earlier one is done. ``now``
+        """Open the ratings whose turn has come (``_open_step_ids``). ``now``
         schedules the to-dos at once (one review moving on), else the
         batched job delivers them."""
         to_open = self.env["perf.review.rating"].sudo()
         finished = self.sudo().browse()
         for review in self.sudo().filtered(lambda r: r.state == "evaluation"):
-            steps = review._rating_steps()
             ratings = review.rating_ids
-            groups = evaluation.step_groups([(s.id, s.sequence) for s in steps])
-            done = {s.id for s in steps if review._step_done(s, ratings)}
-            index = evaluation.open_group(groups, done)
-            if index is None:
+            states = defaultdict(list)
+            for rating in ratings:
+                states[rating.step_id.id].append(rating.state)
+            current = review._open_step_ids(states)
+            if current is None:
                 finished |= review
                 continue
-            current = set(groups[index])
             to_open |= ratings.filtered(
                 lambda r, current=current: (
                     r.step_id.id in current and r.state == "waiting"

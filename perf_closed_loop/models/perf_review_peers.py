@@ -342,13 +342,9 @@ class PerfReview(models.Model):
             return
         step = review._peer_step()
         new = nominations.filtered(lambda n: n.state == "approved" and not n.rating_id)
-        ratings = (
-            self.env["perf.review.rating"]
-            .sudo()
-            .create([review._rating_values(step, n.user_id, nomination=n) for n in new])
+        self.env["perf.review.rating"]._create_tasks(
+            [review._rating_values(step, n.user_id, nomination=n) for n in new]
         )
-        for rating in ratings:
-            rating.nomination_id.rating_id = rating
         review._evaluation_advance(now=True)
 
     def _peers_changed(self, nomination, reason):

@@ -1,6 +1,5 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -192,47 +191,33 @@ class PerfReviewRating(models.Model):
         self.score_line_ids.mapped("section")
         self.score_line_ids.line_id.objective_id.mapped("weight")
         for rating in self:
-            lines = rating.score_line_ids
-            values = {"kpi": [], "objectives": {}, "question": []}
-            for line in lines:
-                score = line.score if line.scored else None
-                if line.section == "key_result":
-                    objective = line.line_id.objective_id
-                    values["objectives"].setdefault(
-                        objective.id, (objective.weight, [])
-                    )[1].append((score, line.weight))
-                else:
-                    values[line.section].append((score, line.weight))
             template = rating.review_id.template_id
-            weights = template._section_weights() if template else {}
-            objectives = list(values["objectives"].values())
-            try:
-                rating.total_score = (
-                    evaluation.rating_total(
-                        values["kpi"], objectives, values["question"], weights
+            totals = evaluation.rating_totals(
+                [
+                    (
+                        line.section,
+                        line.score if line.scored else None,
+                        line.weight,
+                        (objective.id, objective.weight),
                     )
-                    or 0.0
-                )
-                rating.kpi_score = (
-                    evaluation.rating_total(values["kpi"], [], [], {"kpi": 100}) or 0.0
-                )
-                rating.okr_score = (
-                    evaluation.rating_total([], objectives, [], {"okr": 100}) or 0.0
-                )
-                rating.question_score = (
-                    evaluation.rating_total(
-                        [], [], values["question"], {"question": 100}
-                    )
-                    or 0.0
-                )
-            except ValueError:
-                # A score or weight no total can use (stored outside the
-                # form: a script, an import): no total until it is fixed;
-                # submitting names the line.
-                rating.total_score = rating.kpi_score = 0.0
-                rating.okr_score = rating.question_score = 0.0
-            rating.scored_count = len(lines.filtered("scored"))
-            rating.line_count = len(lines)
+                    for line in rating.score_line_ids
+                    for objective in [line.line_id.objective_id]
+                ],
+                template._section_weights() if template else {},
+            )
+            rating.update(rating._totals_values(totals))
+
+    @api.model
+    def _totals_values(self, totals):
+        """The stored totals' values from ``evaluation.rating_totals``."""
+        return {
+            "total_score": totals["total"],
+            "kpi_score": totals["kpi"],
+            "okr_score": totals["okr"],
+            "question_score": totals["question"],
+            "scored_count": totals["scored"],
+            "line_count": totals["lines"],
+        }
 
     @api.depends_context("uid")
     def _compute_earlier_rating_ids(self):
@@ -686,74 +671,3 @@ class PerfReviewRating(models.Model):
                 "comment": self.comment or False,
             }
         )
-
-    # ------------------------------------------------------------ to-dos
-    def _next_deadline(self):
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        deadline = today + timedelta(days=self.step_id.deadline_days or 7)
-        cycle_deadline = self.cycle_id.evaluation_deadline
-        if cycle_deadline and today <= cycle_deadline < deadline:
-            deadline = cycle_deadline
-        return deadline
-
-    def _todo_summary(self, env):
-        self.ensure_one()
-        if self.role == "self":
-            return env._("Evaluate yourself for %(cycle)s", cycle=self.cycle_id.name)
-        roles = dict(self._fields["role"]._description_selection(env))
-        return env._(
-            "Rate %(employee)s (%(step)s)",
-            employee=self.employee_id.name,
-            step=roles[self.role],
-        )
-
-    def _pending_todo(self):
-        self.ensure_one()
-        user = self.rater_id
-        if self.state != "todo" or not user:
-            return None
-        return user, self._todo_summary(self._env_for(user)), self.deadline
-
-    def _schedule_open_todo(self):
-        for rating in self:
-            user = rating.rater_id
-            rating._schedule_todo(
-                user, rating._todo_summary(rating._env_for(user)), rating.deadline
-            )
-
-    def _todo_follow(self, user):
-        # An anonymous peer does not appear among the followers.
-        return not (self.role == "peer" and self.anonymous)
-
-    def _todo_digest_intro(self, env, count):
-        return env._(
-            "The evaluation has started. Your ratings to give (%(count)s):",
-            count=count,
-        )
-
-    def _todo_bus_message(self, env):
-        return env._("You have ratings to give.")
-
-    def _open(self, now=False):
-        """Open these waiting ratings: their lines get their suggested
-        scores, their raters a to-do (at once, or through the batched job)."""
-        if not self:
-            return
-        # One write per distinct deadline, not one per rating.
-        by_deadline = defaultdict(list)
-        for rating in self:
-            by_deadline[rating._next_deadline()].append(rating.id)
-        for deadline, ids in by_deadline.items():
-            self.browse(ids)._write_state(
-                {"state": "todo", "deadline": deadline, "todo_pending": not now}
-            )
-        self.filtered(lambda r: not r.score_line_ids)._create_score_lines()
-        if now:
-            self._schedule_open_todo()
-
-    def _create_score_lines(self):
-        """Every indicator of the review with its suggested score, for each
-        of these ratings, in one batch (set-based: ``perf.review.rating.line``
-        ``_create_for_ratings``)."""
-        self.env["perf.review.rating.line"].sudo()._create_for_ratings(self)

@@ -1,11 +1,13 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import math
+from collections import defaultdict
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..domain import evaluation
@@ -13,6 +15,19 @@ from . import perf_bulk_insert
 from .perf_review_line import LINE_KINDS
 
 RATER_FIELDS = {"score", "comment", "grade_id"}
+# The review lines' columns a score line is made from (_indicator_rows).
+INDICATOR_COLUMNS = (
+    "id",
+    "kind",
+    "sequence",
+    "weight",
+    "target_value",
+    "actual_value",
+    "direction",
+    "auto_score",
+    "score_cap",
+    "progress",
+)
 
 
 class PerfReviewRatingLine(models.Model):
@@ -139,55 +154,158 @@ class PerfReviewRatingLine(models.Model):
     @api.model
     def _create_for_ratings(self, ratings):
         """Every indicator of the review with its suggested score, for each
-        of ``ratings``, in one batch."""
-        vals_list = []
-        for rating in ratings:
-            review = rating.review_id
-            mode = review.template_id.key_result_mode or "linear"
-            for line in review.line_ids:
-                if line.weight <= 0 and line.kind != "question":
-                    continue
-                try:
-                    suggested = evaluation.suggested_score(
-                        line.kind,
-                        actual=line.actual_value,
-                        target=line.target_value,
-                        direction=line.direction,
-                        auto_score=line.auto_score,
-                        cap=line.score_cap,
-                        progress=line.progress,
-                        key_result_mode=mode,
+        of ``ratings``, in one batch; the ratings' totals are stored from
+        the same values."""
+        indicators = self._indicators(ratings.review_id)
+        lines = self._insert_for(ratings, indicators)
+        perf_bulk_insert.update_rows(
+            ratings.sudo(),
+            {rating.id: indicators[rating.review_id.id][1] for rating in ratings},
+        )
+        return lines
+
+    @api.model
+    def _indicators(self, reviews):
+        """{review id: (the values of a score line of each indicator a rater
+        scores, the rating totals they give)}: the same for every rater of
+        the review, checked once."""
+        score_field = self._fields["score"]
+        Rating = self.env["perf.review.rating"]
+        rows = self._indicator_rows(reviews)
+        result = {}
+        for review in reviews:
+            entries = self._indicator_values(review, rows.get(review.id, ()))
+            for values, _weight, _objective in entries:
+                self._perf_check_numbers(values)
+            template = review.template_id
+            totals = evaluation.rating_totals(
+                [
+                    (
+                        values["section"],
+                        score_field.convert_to_cache(values["score"], self)
+                        if values["scored"]
+                        else None,
+                        weight,
+                        objective,
                     )
-                except ValueError:
-                    # Numbers no score can come from (stored outside the
-                    # form): the rater scores the line by hand.
-                    suggested = None
-                low, high = evaluation.score_bounds(
-                    line.kind, line.auto_score, line.score_cap
+                    for values, weight, objective in entries
+                ],
+                template._section_weights() if template else {},
+            )
+            result[review.id] = (
+                [values for values, _weight, _objective in entries],
+                Rating._totals_values(totals),
+            )
+        return result
+
+    @api.model
+    def _insert_for(self, ratings, indicators):
+        """Insert the score lines of ``ratings`` from ``indicators``
+        (``_indicators`` of their reviews). Their totals are the caller's
+        (given with the ratings or written after), not recomputed from the
+        lines through the ORM.
+
+        Set-based (issue 21): nobody reads these rows while they are made,
+        the line model has no mail thread, constraint or translated column,
+        its company is the rating's (what its stored related field holds),
+        and its numbers were checked as its create checks them
+        (``_indicators``). The only stored fields of other records that
+        depend on score lines are their ratings' totals
+        (``test_evaluation_performance`` checks it), stored by the caller:
+        the lines are not marked modified (``dependants_given``)."""
+        return perf_bulk_insert.insert_rows(
+            self.sudo(),
+            [
+                {**values, "rating_id": rating.id, "company_id": rating.company_id.id}
+                for rating in ratings
+                for values in indicators[rating.review_id.id][0]
+            ],
+            dependants_given=True,
+        )
+
+    @api.model
+    def _indicator_rows(self, reviews):
+        """{review id: its indicators (review lines), each a dict of the
+        columns a score line is made from, as the ORM reads them}, in the
+        lines' order, in one query for every review: the ORM would read
+        thousands of lines field by field."""
+        Line = self.env["perf.review.line"]
+        Line.flush_model(INDICATOR_COLUMNS + ("review_id", "objective_id"))
+        self.env["perf.objective"].flush_model(["weight"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT l.review_id, l.objective_id, o.weight AS objective_weight, %s "
+                "FROM perf_review_line l "
+                "LEFT JOIN perf_objective o ON o.id = l.objective_id "
+                "WHERE l.review_id = ANY(%s) "
+                "ORDER BY l.review_id, l.kind, l.sequence, l.id",
+                SQL(", ").join(
+                    SQL("l.%s", SQL.identifier(c)) for c in INDICATOR_COLUMNS
+                ),
+                reviews.ids,
+            )
+        )
+        result = defaultdict(list)
+        for row in self.env.cr.dictfetchall():
+            # NULL as the ORM reads it: 0 for numbers, False otherwise.
+            for name in ("weight", "target_value", "actual_value", "score_cap"):
+                row[name] = row[name] or 0.0
+            row["progress"] = row["progress"] or 0.0
+            row["objective_weight"] = row["objective_weight"] or 0.0
+            row["sequence"] = row["sequence"] or 0
+            row["direction"] = row["direction"] or False
+            row["auto_score"] = bool(row["auto_score"])
+            result[row["review_id"]].append(row)
+        return result
+
+    @api.model
+    def _indicator_values(self, review, lines):
+        """For each indicator of ``review`` (``lines``: its
+        ``_indicator_rows``) a rater scores: (the score line's values, the
+        indicator's weight, its objective key for the totals), the score
+        being the suggested one."""
+        mode = review.template_id.key_result_mode or "linear"
+        result = []
+        for line in lines:
+            kind = line["kind"]
+            if line["weight"] <= 0 and kind != "question":
+                continue
+            try:
+                suggested = evaluation.suggested_score(
+                    kind,
+                    actual=line["actual_value"],
+                    target=line["target_value"],
+                    direction=line["direction"],
+                    auto_score=line["auto_score"],
+                    cap=line["score_cap"],
+                    progress=line["progress"],
+                    key_result_mode=mode,
                 )
-                vals_list.append(
+            except ValueError:
+                # Numbers no score can come from (stored outside the form):
+                # the rater scores the line by hand.
+                suggested = None
+            low, high = evaluation.score_bounds(
+                kind, line["auto_score"], line["score_cap"]
+            )
+            result.append(
+                (
                     {
-                        "rating_id": rating.id,
-                        "company_id": rating.company_id.id,
-                        "line_id": line.id,
-                        "section": line.kind,
-                        "sequence": line.sequence,
+                        "line_id": line["id"],
+                        "section": kind,
+                        "sequence": line["sequence"],
                         "suggested_score": suggested or 0.0,
                         "has_suggestion": suggested is not None,
                         "score": suggested or 0.0,
                         "scored": suggested is not None,
                         "score_min": low,
                         "score_max": high,
-                    }
+                    },
+                    line["weight"],
+                    (line["objective_id"] or False, line["objective_weight"]),
                 )
-        # Set-based (issue 21): nobody reads these rows while they are made,
-        # the line model has no mail thread, constraint or translated column,
-        # its company is the rating's (what its stored related field holds),
-        # and its numbers are checked as its create checks them.
-        lines = self.sudo()
-        for vals in vals_list:
-            lines._perf_check_numbers(vals)
-        return perf_bulk_insert.insert_rows(lines, vals_list)
+            )
+        return result
 
     def write(self, vals):
         self.rating_id.cycle_id._check_open()
