@@ -201,18 +201,21 @@ class PerfReview(models.Model):
         items = []
         sections = {"kpi": [], "okr": [], "question": []}
         is_open = False
+        by_step = defaultdict(list)
+        for rating in ratings:
+            by_step[rating.step_id.id].append(rating)
         for step in steps:
-            of_step = ratings.filtered(lambda r, step=step: r.step_id == step)
-            if any(r.state in ("waiting", "todo") for r in of_step):
+            of_step = by_step[step.id]
+            if any(r.state in evaluation.OPEN_STATES for r in of_step):
                 is_open = True
             if step.kind == "peer" and self.peer_state in ("to_nominate", "to_approve"):
                 is_open = True
-            done = of_step.filtered(lambda r: r.state == "submitted")
+            done = [r for r in of_step if r.state == "submitted"]
             required = not step.optional and step not in self.skipped_step_ids
-            items.append((step.weight, required, done.mapped("total_score")))
+            items.append((step.weight, required, [r.total_score for r in done]))
             for name in sections:
                 sections[name].append(
-                    (step.weight, required, done.mapped(f"{name}_score"))
+                    (step.weight, required, [r[f"{name}_score"] for r in done])
                 )
         is_open = is_open and not self.evaluation_closed
         values = dict(empty)
