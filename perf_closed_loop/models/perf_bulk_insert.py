@@ -55,6 +55,17 @@ def _check_columns(model, names):
             )
 
 
+def can_insert(model, names):
+    """Whether ``insert_rows`` takes rows of ``model`` giving ``names``: a
+    caller with an ORM path to fall back on asks first (another add-on may
+    have added a stored field with a default to a core model)."""
+    try:
+        _check_columns(model, names)
+    except ValueError:
+        return False
+    return True
+
+
 def insert_rows(model, vals_list):
     """Insert ``vals_list`` (dicts with the same keys: column values as
     ``create`` takes them) into ``model``'s table; return the new records.
@@ -63,7 +74,8 @@ def insert_rows(model, vals_list):
     digits rounded as the ORM rounds them); ``create_uid``/``write_uid``
     are the environment's user, ``create_date``/``write_date`` the
     transaction's time, as the ORM sets them. Afterwards the parents'
-    one2many fields on the inserted many2one columns are invalidated, and
+    one2many fields on the inserted many2one (or many2one_reference)
+    columns are invalidated, and
     the new records are marked modified (``create=True``) with the given
     fields protected, so stored fields depending on them (a rating's
     ``total_score``) are recomputed at the next flush, and the given values
@@ -107,9 +119,10 @@ def insert_rows(model, vals_list):
         ids += [row[0] for row in env.cr.fetchall()]
     records = model.browse(ids)
     # The parents' one2many caches (a rating's score_line_ids, read as
-    # empty before) would miss the new rows.
+    # empty before; a record's activity_ids, through a many2one_reference)
+    # would miss the new rows.
     for field in fields:
-        if field.type == "many2one":
+        if field.type in ("many2one", "many2one_reference"):
             for inverse in model.pool.field_inverses[field]:
                 env[inverse.model_name].invalidate_model([inverse.name])
     with env.protecting(fields, records):
