@@ -173,7 +173,10 @@ class PerfTodoMixin(models.AbstractModel):
         # mail.activity subscribes each assignee on its own (three queries
         # a person): done here for the whole batch instead.
         self._add_followers_batch(follow)
-        self.sudo().write({"todo_pending": False})
+        # Not tracked, and no tracked field depends on it: no tracking
+        # (mail.thread would otherwise read every tracked field of the batch
+        # before the write and compare them again at commit).
+        self.sudo().with_context(**BULK_CONTEXT).write({"todo_pending": False})
         self._notify_todo_digest(activities)
         users = activities.user_id
         for lang in set(users.mapped("lang")):
