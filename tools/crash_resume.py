@@ -850,7 +850,11 @@ def count_todos(db, checks, phase, cycle_id, since, reviews):
         "SELECT count(*) FROM perf_review WHERE cycle_id = %s AND todo_pending",
         [cycle_id],
     )
-    # Digests: e-mails (queued: the mail queue is off) and inbox messages.
+    # Digests: e-mails (queued: the mail queue is off) and inbox messages,
+    # of the reviews' to-dos (they link to the reviews' to-do list): the
+    # publication's interview to-dos (the managers', same subject) are
+    # still being delivered when the reviews' are done, and their digests
+    # would be counted or not depending on timing.
     digests = db.rows(
         """
         SELECT count(*), count(DISTINCT partner), coalesce(max(n), 0) FROM (
@@ -860,15 +864,21 @@ def count_todos(db, checks, phase, cycle_id, since, reviews):
                   JOIN mail_message msg ON msg.id = m.mail_message_id
                   JOIN mail_mail_res_partner_rel rel ON rel.mail_mail_id = m.id
                  WHERE msg.id > %(since)s AND msg.subject = %(subject)s
+                   AND m.body_html LIKE %(link)s
                 UNION ALL
                 SELECT n.res_partner_id
                   FROM mail_notification n
                   JOIN mail_message msg ON msg.id = n.mail_message_id
                  WHERE msg.id > %(since)s AND msg.subject = %(subject)s
                    AND msg.message_type = 'user_notification'
+                   AND msg.body LIKE %(link)s
                    AND n.notification_type = 'inbox') sent) counted
         """,
-        {"since": message_since, "subject": DIGEST_SUBJECT},
+        {
+            "since": message_since,
+            "subject": DIGEST_SUBJECT,
+            "link": "%/odoo/action-perf_closed_loop.perf_review_action_todo%",
+        },
     )[0]
     activities, people, missing = per_review
     checks.add(phase, "to-dos (one activity per review)", reviews, activities)

@@ -55,6 +55,17 @@ def _check_columns(model, names):
             )
 
 
+def can_insert(model, names):
+    """Whether ``insert_rows`` takes rows of ``model`` giving ``names``: a
+    caller with an ORM path to fall back on asks first (another add-on may
+    have added a stored field with a default to a core model)."""
+    try:
+        _check_columns(model, names)
+    except ValueError:
+        return False
+    return True
+
+
 def insert_rows(model, vals_list, dependants_given=False):
     """Insert ``vals_list`` (dicts with the same keys: column values as
     ``create`` takes them) into ``model``'s table; return the new records.
@@ -63,11 +74,11 @@ def insert_rows(model, vals_list, dependants_given=False):
     digits rounded as the ORM rounds them); ``create_uid``/``write_uid``
     are the environment's user, ``create_date``/``write_date`` the
     transaction's time, as the ORM sets them. Afterwards the parents'
-    one2many fields on the inserted many2one columns are invalidated, the
-    given values are put in the cache, and the new records are marked
-    modified (``create=True``) with the given fields protected, so stored
-    fields depending on them are recomputed at the next flush, and the
-    given values (``company_id``) are not.
+    one2many fields on the inserted many2one (or many2one_reference)
+    columns are invalidated, the given values are put in the cache, and
+    the new records are marked modified (``create=True``) with the given
+    fields protected, so stored fields depending on them are recomputed at
+    the next flush, and the given values (``company_id``) are not.
 
     ``dependants_given``: the caller stores itself what depends on the new
     rows (a rating's totals from its score lines) and reads nothing of
@@ -112,9 +123,10 @@ def insert_rows(model, vals_list, dependants_given=False):
         ids += [row[0] for row in env.cr.fetchall()]
     records = model.browse(ids)
     # The parents' one2many caches (a rating's score_line_ids, read as
-    # empty before) would miss the new rows.
+    # empty before; a record's activity_ids, through a many2one_reference)
+    # would miss the new rows.
     for field in fields:
-        if field.type == "many2one":
+        if field.type in ("many2one", "many2one_reference"):
             for inverse in model.pool.field_inverses[field]:
                 env[inverse.model_name].invalidate_model([inverse.name])
     if dependants_given:

@@ -167,19 +167,22 @@ class PerfJobMixin(models.AbstractModel):
         …); returns (delivered, remaining)."""
         models_ = self.env["perf.todo.mixin"]._todo_models()
         domain = [("todo_pending", "=", True)]
-        delivered = 0
-        for name in models_:
+        while models_:
             batch = (
-                self.env[name]
+                self.env[models_[0]]
                 .sudo()
                 .search(domain, limit=self._batch_size(), order="id")
             )
             if batch:
                 batch._deliver_pending_todos()
-                delivered = len(batch)
-                break
-        remaining = sum(self.env[name].sudo().search_count(domain) for name in models_)
-        return delivered, remaining
+                # The models before this one have nothing pending (just
+                # searched): only this one and the next ones are counted.
+                remaining = sum(
+                    self.env[name].sudo().search_count(domain) for name in models_
+                )
+                return len(batch), remaining
+            models_ = models_[1:]
+        return 0, 0
 
     @api.model
     def _cron_deliver_todos(self):

@@ -5,8 +5,10 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 from odoo.tools.misc import format_date
+
+from . import perf_bulk_insert
 
 BULK_CONTEXT = {
     "tracking_disable": True,
@@ -21,8 +23,8 @@ TODO_TYPE = "perf_closed_loop.mail_activity_type_perf_todo"
 FOLLOWERS_BATCHED = "perf_followers_batched"
 DIGEST_BODY = Markup(
     "<p>%s</p><p>%s</p><ul>%s</ul>"
-    '<p><a href="%s" style="padding: 8px 12px; color: #fff; text-decoration: none; '
-    'background-color: #714B67; border-radius: 3px;">%s</a></p>'
+    '<p><a href="%s" style="padding:8px 12px; color:#fff; text-decoration:none; '
+    'background-color:#714B67; border-radius:3px">%s</a></p>'
 )
 
 
@@ -73,7 +75,10 @@ class PerfTodoMixin(models.AbstractModel):
     # ---------------------------------------------------------- one by one
     def _env_for(self, user):
         """Environment in ``user``'s language, for what they will read."""
-        return self.with_context(lang=user.lang or self.env.lang).env
+        lang = user.lang or self.env.lang
+        if lang == self.env.context.get("lang"):
+            return self.env  # what with_context would give, at no cost
+        return self.with_context(lang=lang).env
 
     def _todo_author(self):
         """The system (OdooBot) gives the loop's to-dos: not the person whose
@@ -164,20 +169,14 @@ class PerfTodoMixin(models.AbstractModel):
         # minutes. Each person gets the to-do in their activities, one
         # real-time notification and one digest of their to-dos (e-mail or
         # Discuss inbox, as they chose), in their language.
-        activities = (
-            self.env["mail.activity"]
-            .with_user(self._todo_author())
-            .with_context(
-                mail_activity_quick_update=True,
-                **BULK_CONTEXT,
-                **{FOLLOWERS_BATCHED: True},
-            )
-            .create(vals_list)
-        )
+        activities = self._create_todo_activities(vals_list)
         # mail.activity subscribes each assignee on its own (three queries
         # a person): done here for the whole batch instead.
         self._add_followers_batch(follow)
-        self.sudo().write({"todo_pending": False})
+        # Not tracked, and no tracked field depends on it: no tracking
+        # (mail.thread would otherwise read every tracked field of the batch
+        # before the write and compare them again at commit).
+        self.sudo().with_context(**BULK_CONTEXT).write({"todo_pending": False})
         self._notify_todo_digest(activities)
         users = activities.user_id
         for lang in set(users.mapped("lang")):
@@ -191,6 +190,68 @@ class PerfTodoMixin(models.AbstractModel):
                     "sticky": True,
                     "type": "info",
                 },
+            )
+        return activities
+
+    def _todo_activity_model(self):
+        """``mail.activity`` as the to-dos' author, with the bulk context:
+        no "assigned to you" e-mail, no subscription (done per batch)."""
+        return (
+            self.env["mail.activity"]
+            .with_user(self._todo_author())
+            .with_context(
+                mail_activity_quick_update=True,
+                **BULK_CONTEXT,
+                **{FOLLOWERS_BATCHED: True},
+            )
+        )
+
+    def _create_todo_activities(self, vals_list, orm=False):
+        """The to-dos of ``vals_list`` (res_model_id, res_id on records of
+        this model, activity_type_id, user_id, date_deadline, summary), as
+        ``mail.activity.create`` would store them, in one statement.
+
+        Why set-based is safe here (issue 21): in this context core's
+        ``create`` adds nothing but the rows. It sends no e-mail
+        (``mail_activity_quick_update``) and subscribes nobody (the caller
+        does it per batch); its author is the superuser, so no access check
+        applies; ``mail.activity`` has no Python constraint, and the
+        database checks the rest (required columns, foreign keys,
+        ``check_res_id_is_set``). The stored computed fields are given here
+        as core computes them: ``res_model`` (related to the model),
+        ``res_name`` (the record's name, read in sudo), ``user_tz`` (related
+        to the assignee), ``date_done`` (empty while active). What is left
+        is core's "activity created" bus message, sent below as core sends
+        it. ``test_todo_activities_inserted_as_the_orm_would`` compares
+        every stored column with the ORM's. Falls back on the ORM when
+        another add-on gave ``mail.activity`` a stored field with a default
+        or a compute (``can_insert``), or with ``orm``."""
+        Activity = self._todo_activity_model()
+        # Read for the whole batch at once (iterating a recordset prefetches).
+        names = {record.id: record.display_name for record in self.sudo()}
+        users = self.env["res.users"].sudo().browse({v["user_id"] for v in vals_list})
+        timezones = {user.id: user.tz for user in users}
+        rows = [
+            dict(
+                vals,
+                res_model=self._name,
+                res_name=names[vals["res_id"]],
+                user_tz=timezones[vals["user_id"]],
+                date_done=False,
+                active=True,
+            )
+            for vals in vals_list
+        ]
+        if orm or not rows or not perf_bulk_insert.can_insert(Activity, list(rows[0])):
+            return Activity.create(vals_list)
+        activities = perf_bulk_insert.insert_rows(Activity, rows)
+        # Core's create, when a new activity is due today or earlier, sends
+        # "activity created" to the assignee of the last activity (its loop
+        # variable): the same here, not one more bus message per person.
+        today = fields.Date.today()
+        if any(fields.Date.to_date(row["date_deadline"]) <= today for row in rows):
+            activities[-1:].user_id._bus_send(
+                "mail.activity/updated", {"activity_created": True}
             )
         return activities
 
@@ -215,17 +276,60 @@ class PerfTodoMixin(models.AbstractModel):
         )
         pairs -= {(f.res_id, f.partner_id.id) for f in existing}
         subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
-        Followers.create(
-            [
-                {
-                    "res_model": self._name,
-                    "res_id": res_id,
-                    "partner_id": partner_id,
-                    "subtype_ids": [Command.set(subtypes.ids)],
-                }
-                for res_id, partner_id in sorted(pairs)
-            ]
+        pairs = sorted(pairs)
+        if not pairs:
+            return
+        if not perf_bulk_insert.can_insert(
+            Followers, ["res_model", "res_id", "partner_id"]
+        ):
+            Followers.create(
+                [
+                    {
+                        "res_model": self._name,
+                        "res_id": res_id,
+                        "partner_id": partner_id,
+                        "subtype_ids": [Command.set(subtypes.ids)],
+                    }
+                    for res_id, partner_id in pairs
+                ]
+            )
+            return
+        # Set-based (issue 21): core's create of followers adds nothing to
+        # the rows (its _invalidate_documents drops no cache in 18.0), they
+        # have no log columns, no Python constraint, and the database checks
+        # the rest (required columns, foreign keys, one follower per
+        # partner and record: the existing ones are left out above). The
+        # records' caches of followers are dropped afterwards.
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (res_model, res_id, partner_id) "
+                "SELECT %s, u.res_id, u.partner_id "
+                "FROM unnest(%s::int[], %s::int[]) AS u(res_id, partner_id) "
+                "RETURNING id",
+                SQL.identifier(Followers._table),
+                self._name,
+                [res_id for res_id, _partner in pairs],
+                [partner_id for _res_id, partner_id in pairs],
+            )
         )
+        follower_ids = [row[0] for row in cr.fetchall()]
+        relation = Followers._fields["subtype_ids"]
+        if subtypes:
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT f, s "
+                    "FROM unnest(%s::int[]) AS f CROSS JOIN unnest(%s::int[]) AS s",
+                    SQL.identifier(relation.relation),
+                    SQL.identifier(relation.column1),
+                    SQL.identifier(relation.column2),
+                    follower_ids,
+                    subtypes.ids,
+                )
+            )
+        for inverse in self.pool.field_inverses[Followers._fields["res_id"]]:
+            self.env[inverse.model_name].invalidate_model([inverse.name])
+        self.invalidate_model(["message_partner_ids", "message_is_follower"])
 
     @api.model
     def _notify_todo_digest(self, activities, overdue=False):
@@ -250,18 +354,22 @@ class PerfTodoMixin(models.AbstractModel):
         base_url = cycle.get_base_url()
         link = f"{base_url}/odoo/action-{self._todo_action}"
         mails, inbox = [], []
+        memo = {}
+        # The author core's default_get would compute for each e-mail.
+        mail_author = self.env.user.partner_id.id
         for user, todos in by_user.items():
             by_email = user.notification_type == "email"
             if by_email and not (user.email and sender):
                 continue
             subject, body = self._todo_digest_content(
-                user, todos, overdue, link, base_url
+                user, todos, overdue, link, base_url, memo=memo
             )
             if by_email:
                 mails.append(
                     {
                         "subject": subject,
                         "body_html": body,
+                        "author_id": mail_author,
                         "email_from": sender,
                         "recipient_ids": [Command.link(user.partner_id.id)],
                         "auto_delete": True,
@@ -290,13 +398,13 @@ class PerfTodoMixin(models.AbstractModel):
                             "subtype_id": note.id,
                             "is_internal": True,
                             "subject": subject,
-                            "body": body,
                             "partner_ids": [Command.link(partner.id)],
                         }
-                        for partner, subject, body in inbox
+                        for partner, subject, _body in inbox
                     ]
                 )
             )
+            self._write_digest_bodies(messages, [body for _p, _s, body in inbox])
             self.env["mail.notification"].sudo().create(
                 [
                     {
@@ -310,37 +418,90 @@ class PerfTodoMixin(models.AbstractModel):
                 ]
             )
 
-    def _todo_digest_content(self, user, todos, overdue, link, base_url):
-        """Subject and body of one person's to-do digest, in their language;
-        each to-do links to its record."""
-        env = self._env_for(user)
-        _ = env._
-        items = Markup("").join(
-            Markup('<li><a href="%s">%s</a> — %s</li>')
-            % (
-                f"{base_url}/odoo/action-{self.env[activity.res_model]._todo_action}"
-                f"/{activity.res_id}",
-                activity.summary,
-                _("due %(date)s", date=format_date(env, activity.date_deadline)),
+    def _write_digest_bodies(self, messages, bodies):
+        """Set the digests' bodies in one statement, without running Odoo's
+        HTML sanitizer on each (a parse and a serialization of every body:
+        a third of the cost of an inbox message).
+
+        Why it is safe: a body is ``DIGEST_BODY`` and its items, constant
+        markup whose every value (names, summaries, dates, links) goes
+        through ``Markup``'s escaping; the sanitizer finds nothing to remove
+        in it and gives the same HTML, serialized its way (``"`` for
+        ``&#34;``; the template's style is written as it writes styles):
+        ``test_todo_digest_body_is_what_the_sanitizer_keeps`` checks it on
+        hostile names. Nothing stored is computed from ``mail.message.body``
+        (its preview is computed on read); the cache is dropped after."""
+        messages.flush_recordset(["body"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s AS m SET body = u.body "
+                "FROM unnest(%s::int[], %s::text[]) AS u(id, body) "
+                "WHERE m.id = u.id",
+                SQL.identifier(messages._table),
+                messages.ids,
+                [str(body) for body in bodies],
             )
-            for activity in todos
         )
+        messages.invalidate_recordset(["body"], flush=False)
+
+    def _todo_digest_content(self, user, todos, overdue, link, base_url, memo=None):
+        """Subject and body of one person's to-do digest, in their language;
+        each to-do links to its record. ``memo`` (a dict kept over one
+        batch's digests) keeps what is the same for everyone of a language
+        (the formatted deadlines, the fixed texts, the links' prefixes)
+        instead of translating and formatting it again for each to-do."""
+        memo = {} if memo is None else memo
+        lang = user.lang or self.env.lang
+        texts = memo.get(lang)
+        if texts is None:
+            env = self._env_for(user)
+            _ = env._
+            texts = memo[lang] = {
+                "env": env,
+                "due": {},
+                "open": _("Open my to-dos"),
+                "subject": (
+                    _("Performance review: overdue to-dos")
+                    if overdue
+                    else _("Performance review: your to-dos")
+                ),
+            }
+        env = texts["env"]
+        _ = env._
+        due = texts["due"]
+        prefixes = memo.setdefault("prefixes", {})
+        items = []
+        for activity in todos:
+            res_model = activity.res_model
+            prefix = prefixes.get(res_model)
+            if prefix is None:
+                prefix = prefixes[res_model] = (
+                    f"{base_url}/odoo/action-{self.env[res_model]._todo_action}/"
+                )
+            deadline = activity.date_deadline
+            due_text = due.get(deadline)
+            if due_text is None:
+                due_text = due[deadline] = _(
+                    "due %(date)s", date=format_date(env, deadline)
+                )
+            items.append(
+                Markup('<li><a href="%s">%s</a> — %s</li>')
+                % (f"{prefix}{activity.res_id}", activity.summary, due_text)
+            )
         if overdue:
-            subject = _("Performance review: overdue to-dos")
             intro = _(
                 "These to-dos are past their deadline (%(count)s):", count=len(todos)
             )
         else:
-            subject = _("Performance review: your to-dos")
             intro = self._todo_digest_intro(env, len(todos))
         body = DIGEST_BODY % (
             _("Hello %(name)s,", name=user.name),
             intro,
-            items,
+            Markup("").join(items),
             link,
-            _("Open my to-dos"),
+            texts["open"],
         )
-        return subject, body
+        return texts["subject"], body
 
     @api.model
     def _todo_models(self):

@@ -1,6 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import tagged
+from odoo.tools.mail import html_normalize
 
 from .common import PerfBulkCase
 
@@ -44,3 +45,94 @@ class TestLaunchPerformance(PerfBulkCase):
         self.assertEqual(len(big.review_ids.activity_ids), 101)
         # One digest per person: half by e-mail, half in the Discuss inbox.
         self.assertEqual(self._digest_count() - digests_10, 101)
+
+    def test_todo_activities_inserted_as_the_orm_would(self):
+        """The to-dos and their followers are inserted set-based (issue
+        21): every stored column of the activities holds what core's
+        create gives for the same values, and the reviews see their
+        activities and followers in the same transaction."""
+        cycle = self._bulk_cycle(self.dep_small, "Small")
+        cycle.with_user(self.user_hr).action_launch()
+        reviews = cycle.review_ids.sudo()
+        self.assertTrue(all(reviews.mapped("todo_pending")))
+        # Read as empty before: the caches must not keep that.
+        self.assertFalse(reviews.activity_ids)
+        followers_before = {r: r.message_partner_ids for r in reviews}
+        self.env["perf.cycle"]._cron_deliver_todos()
+        activities = reviews.activity_ids
+        self.assertEqual(len(activities), len(reviews))
+        for review in reviews:
+            setter = review.activity_ids.user_id
+            self.assertEqual(len(setter), 1)
+            self.assertIn(setter.partner_id, review.message_partner_ids)
+            self.assertLessEqual(followers_before[review], review.message_partner_ids)
+            follower = review.message_follower_ids.filtered(
+                lambda f, setter=setter: f.partner_id == setter.partner_id
+            )
+            self.assertEqual(
+                follower.subtype_ids,
+                self.env["mail.message.subtype"].default_subtypes("perf.review")[0],
+            )
+        # The same values through core's create, then every stored column.
+        vals_list = [
+            {
+                "res_model_id": activity.res_model_id.id,
+                "res_id": activity.res_id,
+                "activity_type_id": activity.activity_type_id.id,
+                "user_id": activity.user_id.id,
+                "date_deadline": activity.date_deadline,
+                "summary": activity.summary,
+            }
+            for activity in activities.sorted("id")
+        ]
+        by_orm = reviews._create_todo_activities(vals_list, orm=True)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        Activity = self.env["mail.activity"].sudo()
+        columns = [
+            name
+            for name, field in Activity._fields.items()
+            if field.store and field.column_type and name != "id"
+        ]
+        self.assertIn("res_name", columns)
+        inserted = Activity.browse(activities.sorted("id").ids).read(columns)
+        created = Activity.browse(by_orm.ids).read(columns)
+        for row in inserted + created:
+            row.pop("id")
+        self.assertTrue(inserted[0]["res_name"])
+        self.assertEqual(inserted, created)
+
+    def test_todo_digest_body_is_what_the_sanitizer_keeps(self):
+        """The inbox digests' bodies skip Odoo's HTML sanitizer (issue 21):
+        with hostile names, what is stored is the HTML the sanitizer gives,
+        serialized another way, and nothing it would remove."""
+        hostile = (
+            '<script>alert("x")</script> O\'Brien & "Co" <img src=x onerror=alert(1)>'
+        )
+        cycle = self._bulk_cycle(self.dep_small, "Small")
+        employees = self.env["hr.employee"].search(
+            [("department_id", "=", self.dep_small.id)]
+        )
+        for employee in employees:
+            employee.name = f"{employee.name} {hostile}"
+        employees.parent_id.user_id.notification_type = "inbox"
+        cycle.with_user(self.user_hr).action_launch()
+        self.env["perf.cycle"]._cron_deliver_todos()
+        notifications = self.env["mail.notification"].search(
+            [
+                ("notification_type", "=", "inbox"),
+                ("mail_message_id.subject", "=", "Performance review: your to-dos"),
+                ("res_partner_id", "in", employees.parent_id.user_id.partner_id.ids),
+            ]
+        )
+        self.assertTrue(notifications)
+        for message in notifications.mail_message_id:
+            self.assertIn("&lt;script&gt;", message.body)
+            self.assertNotIn("<script", message.body)
+            self.assertNotIn("<img", message.body)
+            by_orm = (
+                self.env["mail.message"]
+                .sudo()
+                .create({"body": message.body, "message_type": "user_notification"})
+            )
+            self.assertEqual(by_orm.body, html_normalize(message.body))
