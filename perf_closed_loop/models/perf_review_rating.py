@@ -175,11 +175,21 @@ class PerfReviewRating(models.Model):
     # ----------------------------------------------------------- compute
     @api.depends("employee_id", "role")
     def _compute_display_name(self):
-        roles = dict(self._fields["role"]._description_selection(self.env))
+        roles = self._role_labels(self.env)
         for rating in self:
             rating.display_name = (
                 f"{rating.employee_id.name} – {roles.get(rating.role, '')}"
             )
+
+    @api.model
+    def _role_labels(self, env):
+        """{role: its label in ``env``'s language}, translated once per
+        language and transaction (thousands of to-dos name it)."""
+        key = ("perf.review.rating.role", env.lang)
+        cache = self.env.cr.cache
+        if key not in cache:
+            cache[key] = dict(self._fields["role"]._description_selection(env))
+        return cache[key]
 
     @api.depends(
         "score_line_ids.score",

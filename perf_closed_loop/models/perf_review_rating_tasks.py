@@ -113,7 +113,7 @@ class PerfReviewRating(models.Model):
         self.ensure_one()
         if self.role == "self":
             return env._("Evaluate yourself for %(cycle)s", cycle=self.cycle_id.name)
-        roles = dict(self._fields["role"]._description_selection(env))
+        roles = self._role_labels(env)
         return env._(
             "Rate %(employee)s (%(step)s)",
             employee=self.employee_id.name,
