@@ -20,7 +20,7 @@ safe. No ``odoo.models`` class: a function module, not a model.
 """
 
 from odoo.models import LOG_ACCESS_COLUMNS
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 # Rows per statement: a batch of the evaluation job (24,000 score lines)
 # takes three statements.
@@ -53,6 +53,88 @@ def _check_columns(model, names):
             raise ValueError(
                 f"{model._name}.{name}: has a default or a compute, give its value"
             )
+
+
+def complete_rows(model, vals_list):
+    """``vals_list`` completed and checked as the ORM's ``create`` would:
+    each stored column with a default that a row does not give takes the
+    default (``default_get``, once for the batch: the ORM asks it for each
+    row, with the same answer for defaults that depend on no row), a
+    required column left empty or a selection value not in the field's list
+    raises. Returns new dicts; the keys of a row stay the ones it had plus
+    its defaults, so rows that give different fields leave different
+    columns empty (NULL), as the ORM does: ``insert_rows`` them in groups
+    of the same keys (``insert_row_groups``)."""
+    fields = model._fields
+    defaulted = [
+        name
+        for name, field in fields.items()
+        if field.store
+        and field.column_type
+        and field.default is not None
+        and not field.compute
+        and name not in LOG_ACCESS_COLUMNS
+        and name != "id"
+    ]
+    missing = {name for vals in vals_list for name in defaulted if name not in vals}
+    # Without the caller's ``default_*`` keys, which are meant for the
+    # records the caller's form creates, not these rows.
+    defaults = (
+        model.with_env(model.env(context=clean_context(model.env.context))).default_get(
+            sorted(missing)
+        )
+        if missing
+        else {}
+    )
+    required = [
+        name
+        for name, field in fields.items()
+        if field.store
+        and field.column_type
+        and field.required
+        and field.type != "boolean"
+        and name not in LOG_ACCESS_COLUMNS
+        and name != "id"
+    ]
+    selections = {
+        name: set(field.get_values(model.env))
+        for name, field in fields.items()
+        if field.type == "selection" and field.store
+    }
+    result = []
+    for vals in vals_list:
+        row = {
+            name: defaults[name]
+            for name in defaulted
+            if name not in vals and name in defaults
+        }
+        row.update(vals)
+        for name in required:
+            value = row.get(name)
+            # Identity, not ``in``: 0 == False, and 0 is a value.
+            if value is None or value is False or value == "":
+                raise ValueError(f"{model._name}.{name}: a value is required")
+        for name, allowed in selections.items():
+            value = row.get(name)
+            if value is not None and value is not False and value not in allowed:
+                raise ValueError(f"{model._name}.{name}: no such value {value!r}")
+        result.append(row)
+    return result
+
+
+def insert_row_groups(model, vals_list):
+    """``insert_rows`` of ``vals_list`` in groups of rows that give the same
+    fields (one statement per group and ``CHUNK``); return the new records
+    in the order of ``vals_list``."""
+    groups = {}
+    for index, vals in enumerate(vals_list):
+        groups.setdefault(frozenset(vals), []).append(index)
+    ids = [None] * len(vals_list)
+    for indexes in groups.values():
+        records = insert_rows(model, [vals_list[i] for i in indexes])
+        for index, record_id in zip(indexes, records.ids, strict=True):
+            ids[index] = record_id
+    return model.browse(ids)
 
 
 def can_insert(model, names):

@@ -21,7 +21,8 @@ class PerfCycle(models.Model):
     At launch (``_create_reviews``, in each batch of the ``launch`` job)
     each person's open agreed actions from the interviews of earlier cycles
     of the company become indicators of origin "carried" in their new goals
-    (``_carry_over``: two queries a batch, whatever its size); nothing
+    (``_launch_line_values``: two queries a batch, whatever its size,
+    inserted with the template's lines); nothing
     carries over for a person who left (archived), who changed company, or
     whose earlier review was cancelled (it has no interview). The launch
     preview counts them per department (``_carry_over_counts``).
@@ -155,54 +156,47 @@ class PerfCycle(models.Model):
             action.employee_id.id for action in self._carried_actions(employees)
         )
 
-    def _create_reviews(self, entries):
-        reviews = super()._create_reviews(entries)
-        self._carry_over(reviews)
-        return reviews
-
-    def _carry_over(self, reviews):
-        """Each review's person's open agreed actions become indicators of
-        origin "carried" in its goals, in one batch."""
-        self.ensure_one()
-        actions = self._carried_actions(reviews.employee_id).with_context(
-            **BULK_CONTEXT
-        )
+    def _launch_line_values(self, reviews, template_lines):
+        """Beside the template's lines, each review's person's open agreed
+        actions become indicators of origin "carried" in its goals: an
+        action about a template indicator follows that indicator's line,
+        any other is a line of its own. Two queries a batch."""
+        vals_list = super()._launch_line_values(reviews, template_lines)
+        actions = self._carried_actions(reviews.employee_id)
         if not actions:
-            return
-        by_employee = {review.employee_id.id: review for review in reviews}
-        # An action about a template indicator follows that indicator's line.
+            return vals_list
+        by_employee = {review.employee_id.id: review.id for review in reviews}
         kpi_lines = {
-            (line.review_id.id, line.template_kpi_id.id): line
-            for line in reviews.line_ids
-            if line.template_kpi_id and not line.carried_action_id
+            (vals["review_id"], vals["template_kpi_id"]): vals
+            for vals in vals_list
+            if vals.get("template_kpi_id") and not vals.get("carried_action_id")
         }
-        linked = self.env["perf.agreed.action"]
-        for action in actions.filtered("kpi_id"):
-            review = by_employee[action.employee_id.id]
-            line = kpi_lines.pop((review.id, action.kpi_id.id), None)
-            if line:
-                line.carried_action_id = action
-                linked |= action
-        actions -= linked
-        vals_list = [
-            {
-                "review_id": by_employee[action.employee_id.id].id,
-                "kind": "kpi",
-                "sequence": 100,
-                "name": action.name,
-                "description": self.env._(
-                    "Carried over from %(cycle)s (due %(date)s). %(note)s",
-                    cycle=action.cycle_id.name,
-                    date=action.date_due or "-",
-                    note=action.note or "",
-                ),
-                "weight": 0.0,
-                "origin": "carried",
-                "carried_action_id": action.id,
-            }
-            for action in actions
-        ]
-        if vals_list:
-            self.env["perf.review.line"].sudo().with_context(**BULK_CONTEXT).create(
-                vals_list
+        own = []
+        for action in actions:
+            review_id = by_employee[action.employee_id.id]
+            vals = (
+                kpi_lines.pop((review_id, action.kpi_id.id), None)
+                if action.kpi_id
+                else None
             )
+            if vals:
+                vals["carried_action_id"] = action.id
+                continue
+            own.append(
+                {
+                    "review_id": review_id,
+                    "kind": "kpi",
+                    "sequence": 100,
+                    "name": action.name,
+                    "description": self.env._(
+                        "Carried over from %(cycle)s (due %(date)s). %(note)s",
+                        cycle=action.cycle_id.name,
+                        date=action.date_due or "-",
+                        note=action.note or "",
+                    ),
+                    "weight": 0.0,
+                    "origin": "carried",
+                    "carried_action_id": action.id,
+                }
+            )
+        return vals_list + own

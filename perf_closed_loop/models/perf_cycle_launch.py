@@ -1,6 +1,6 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import Command, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..domain import assignment as assignment_rules
@@ -357,7 +357,12 @@ class PerfCycle(models.Model):
         self.env.ref("perf_closed_loop.ir_cron_perf_deliver_todos")._trigger()
 
     def _create_reviews(self, entries):
-        """One batch of reviews, with their lines and approval chains."""
+        """One batch of reviews, with their lines and approval chains.
+
+        The reviews by the ORM (mail threads, with their constraints and
+        company checks); their lines and approvals set-based
+        (``_insert_for_reviews``: nobody reads them while the batch makes
+        them, their checks are run there), issue 21."""
         self.ensure_one()
         Review = self.env["perf.review"].sudo().with_context(**BULK_CONTEXT)
         people = (
@@ -366,44 +371,14 @@ class PerfCycle(models.Model):
             .browse([entry["employee"].id for entry in entries])
             ._perf_resolve()
         )
+        template_lines = {}
         vals_list = []
         for entry in entries:
             employee = entry["employee"]
             template = entry["template"]
+            if template.id not in template_lines:
+                template_lines[template.id] = self._template_line_values(template)
             manager, skip, head, _cases = people[employee]
-            lines = [
-                Command.create(
-                    {
-                        "kind": "kpi",
-                        "sequence": kpi.sequence,
-                        "name": kpi.name,
-                        "description": kpi.description,
-                        "weight": kpi.weight,
-                        "target_value": kpi.target_value,
-                        "unit": kpi.unit,
-                        "direction": kpi.direction,
-                        "auto_score": kpi.auto_score,
-                        "score_cap": kpi.score_cap,
-                        "origin": "template",
-                        "template_kpi_id": kpi.id,
-                        "measure_id": kpi.measure_id.id,
-                    }
-                )
-                for kpi in template.kpi_line_ids
-            ] + [
-                Command.create(
-                    {
-                        "kind": "question",
-                        "sequence": question.sequence,
-                        "name": question.name,
-                        "description": question.description,
-                        "weight": question.weight,
-                        "origin": "template",
-                        "template_question_id": question.id,
-                    }
-                )
-                for question in template.question_ids
-            ]
             vals_list.append(
                 {
                     "cycle_id": self.id,
@@ -415,13 +390,14 @@ class PerfCycle(models.Model):
                     "template_id": template.id,
                     "flow_id": template.flow_id.id,
                     "todo_pending": True,
-                    "line_ids": lines,
                 }
             )
         reviews = Review.create(vals_list)
-        approvals = []
-        for review in reviews:
-            approvals += [
+        self.env["perf.review.line"].sudo()._insert_for_reviews(
+            self._launch_line_values(reviews, template_lines)
+        )
+        self.env["perf.review.approval"].sudo()._insert_for_reviews(
+            [
                 {
                     "review_id": review.id,
                     "kind": "goal",
@@ -430,7 +406,51 @@ class PerfCycle(models.Model):
                     "approver_id": user,
                     "actor": actor,
                 }
+                for review in reviews
                 for index, (actor, user) in enumerate(review._approval_users())
             ]
-        self.env["perf.review.approval"].sudo().create(approvals)
+        )
         return reviews
+
+    def _launch_line_values(self, reviews, template_lines):
+        """The values of the lines ``reviews`` start with: their template's
+        (``template_lines``: template id -> ``_template_line_values``)."""
+        return [
+            dict(values, review_id=review.id)
+            for review in reviews
+            for values in template_lines[review.template_id.id]
+        ]
+
+    @api.model
+    def _template_line_values(self, template):
+        """The lines a review of ``template`` starts with (its indicators,
+        then its questions), without their review: read once a batch."""
+        return [
+            {
+                "kind": "kpi",
+                "sequence": kpi.sequence,
+                "name": kpi.name,
+                "description": kpi.description,
+                "weight": kpi.weight,
+                "target_value": kpi.target_value,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "auto_score": kpi.auto_score,
+                "score_cap": kpi.score_cap,
+                "origin": "template",
+                "template_kpi_id": kpi.id,
+                "measure_id": kpi.measure_id.id,
+            }
+            for kpi in template.kpi_line_ids
+        ] + [
+            {
+                "kind": "question",
+                "sequence": question.sequence,
+                "name": question.name,
+                "description": question.description,
+                "weight": question.weight,
+                "origin": "template",
+                "template_question_id": question.id,
+            }
+            for question in template.question_ids
+        ]

@@ -25,7 +25,7 @@ class PerfReview(models.Model):
 
     At the next launch, the person's open agreed actions become lines of
     origin "carried" (``perf.review.line.carried_action_id``, created by
-    ``perf.cycle._carry_over``); beside the goal form, the panel
+    ``perf.cycle._launch_line_values``); beside the goal form, the panel
     ``previous_results_html`` shows last cycle's indicators with targets
     and actuals, the final grade and what to improve, and
     ``grade_trend_html`` the person's latest grades: both computed from

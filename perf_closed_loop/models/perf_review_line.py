@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..domain import measures, scoring
 from ..domain.text import is_blank
+from . import perf_bulk_insert
 
 LINE_KINDS = [("kpi", "KPI"), ("key_result", "Key result"), ("question", "Question")]
 GOAL_FIELDS = {
@@ -186,6 +187,48 @@ class PerfReviewLine(models.Model):
                         )
                     )
         lines = super().create(vals_list)
+        lines.objective_id._check_same_review(lines)
+        return lines
+
+    @api.model
+    def _insert_for_reviews(self, vals_list):
+        """The lines the loop itself gives reviews (the template's
+        indicators at launch, the actions carried over), set-based: one
+        ``INSERT`` per kind of row instead of the ORM's ``create``; returns
+        them in the order of ``vals_list``.
+
+        Safe (issue 21): nobody reads these rows while the launch makes
+        them; the model has no mail thread and no translated or
+        company-dependent column; its ``create`` adds nothing on this path
+        (the user checks are skipped for the superuser) but the number
+        checks and the objective's check, run here as it runs them, like the
+        name constraint and the defaults, required fields and selection
+        values (``complete_rows``). ``company_id`` and ``employee_id``
+        (stored related fields) are the review's, as the ORM would compute
+        them; the review must exist (the foreign key refuses it otherwise)
+        and ``weight >= 0`` is the table's own constraint. What depends on
+        the new lines is marked for recompute (``insert_rows``). Private,
+        for the loop in ``sudo``: no access rule is checked."""
+        reviews = self.env["perf.review"].browse(
+            {vals["review_id"] for vals in vals_list}
+        )
+        owners = {
+            review.id: {
+                "company_id": review.company_id.id,
+                "employee_id": review.employee_id.id,
+            }
+            for review in reviews
+        }
+        rows = perf_bulk_insert.complete_rows(
+            self, [dict(vals, **owners[vals["review_id"]]) for vals in vals_list]
+        )
+        for row in rows:
+            if is_blank(row["name"]):
+                raise ValidationError(
+                    self.env._("An indicator or key result needs a name.")
+                )
+            self._perf_check_numbers(row)
+        lines = perf_bulk_insert.insert_row_groups(self, rows)
         lines.objective_id._check_same_review(lines)
         return lines
 

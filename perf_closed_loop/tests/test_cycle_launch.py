@@ -1,13 +1,16 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from unittest.mock import patch
+
 from psycopg2 import IntegrityError
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models.perf_state_mixin import STATE_CONTEXT
+from ..models.perf_todo_mixin import BULK_CONTEXT
 from .common import PerfOrgCase
 
 
@@ -323,6 +326,167 @@ class TestCycleLaunch(PerfOrgCase):
         self.assertEqual(self._run_todo_job(), 2)
         self.assertEqual(cycle.todo_pending_count, 0)
         self.assertEqual(len(cycle.review_ids.activity_ids), 6)
+
+    def _rows(self, table, reviews, skip, key="review_id"):
+        """{employee id: the rows of ``table`` of their review in
+        ``reviews``, as stored, without the columns ``skip``}."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT * FROM %s WHERE %s IN %s ORDER BY %s, id",
+                SQL.identifier(table),
+                SQL.identifier(key),
+                tuple(reviews.ids),
+                SQL.identifier(key),
+            )
+        )
+        employees = {review.id: review.employee_id.id for review in reviews}
+        rows = {}
+        for row in self.env.cr.dictfetchall():
+            employee = employees[row[key]]
+            for name in {*skip, key}:
+                row.pop(name)
+            rows.setdefault(employee, []).append(row)
+        return rows
+
+    def test_set_based_lines_and_approvals_as_the_orm_makes_them(self):
+        """The launch inserts the review lines and the goal approvals
+        set-based (issue 21): the rows, and the reviews' fields computed
+        from them, are what the ORM's ``create`` gives."""
+        self.maxDiff = None
+        measure = (
+            self.env["perf.measure"]
+            .with_user(self.user_admin)
+            .create(
+                {
+                    "name": "Contacts",
+                    "model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "person_field_id": self.env["ir.model.fields"]
+                    ._get("res.partner", "user_id")
+                    .id,
+                    "date_field_id": self.env["ir.model.fields"]
+                    ._get("res.partner", "create_date")
+                    .id,
+                    "aggregate": "count",
+                    "unit": "contacts",
+                }
+            )
+        )
+        template = self.env["perf.template"].create(
+            {
+                "name": "Every kind of line",
+                "flow_id": self.flow_full.id,
+                "kpi_weight": 70,
+                "question_weight": 30,
+                "kpi_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Revenue",
+                            "description": "Booked revenue",
+                            "weight": 60,
+                            "target_value": 100.5,
+                            "unit": "¥10k",
+                            "score_cap": 150,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Contacts",
+                            "sequence": 5,
+                            "weight": 40,
+                            "target_value": 2,
+                            "direction": "lower",
+                            "auto_score": True,
+                            "measure_id": measure.id,
+                        }
+                    ),
+                ],
+                "question_ids": [
+                    Command.create(
+                        {"name": "Teamwork", "description": "How", "weight": 100}
+                    ),
+                ],
+            }
+        )
+
+        def launch(name, start, end):
+            cycle = self._cycle(
+                name=name,
+                date_start=start,
+                date_end=end,
+                goal_deadline=start,
+                assignments=[
+                    Command.create(
+                        {
+                            "department_ids": [Command.set(self.dep_company.ids)],
+                            "template_id": template.id,
+                        }
+                    )
+                ],
+            )
+            cycle = cycle.with_user(self.user_hr)
+            cycle.action_launch()
+            # As the launch job does: the ORM computes the stored related
+            # fields of its lines at the flush, as the flushing user.
+            cycle.env.flush_all()
+            return cycle.sudo().review_ids
+
+        set_based = launch("Set-based", "2026-07-01", "2026-12-31")
+        # The caches see the new rows without being emptied.
+        self.assertEqual(len(set_based), 6)
+        self.assertEqual(len(set_based.line_ids), 18)
+        self.assertEqual(set(set_based.mapped("measured_line_count")), {1})
+        # The manager approves; HR for the CEO, who has none.
+        self.assertEqual(len(set_based.approval_ids), 6)
+
+        def orm_create(records, vals_list):
+            return records.with_context(**BULK_CONTEXT).create(vals_list)
+
+        with (
+            patch.object(
+                type(self.env["perf.review.line"]), "_insert_for_reviews", orm_create
+            ),
+            patch.object(
+                type(self.env["perf.review.approval"]),
+                "_insert_for_reviews",
+                orm_create,
+            ),
+        ):
+            by_orm = launch("ORM", "2027-01-01", "2027-06-30")
+        skip = ("id", "create_date", "write_date")
+        lines = self._rows("perf_review_line", set_based, skip)
+        self.assertEqual(sum(map(len, lines.values())), 18)
+        self.assertEqual(lines, self._rows("perf_review_line", by_orm, skip))
+        approvals = self._rows("perf_review_approval", set_based, skip)
+        self.assertEqual(sum(map(len, approvals.values())), 6)
+        self.assertEqual(approvals, self._rows("perf_review_approval", by_orm, skip))
+        # The reviews' own columns, those computed from their lines
+        # (progress) included, and the computed flags.
+        skip += ("cycle_id", "cycle_date_start")
+        self.assertEqual(
+            self._rows("perf_review", set_based, skip, key="id"),
+            self._rows("perf_review", by_orm, skip, key="id"),
+        )
+        self.env.invalidate_all()
+        for field in ("measured_line_count", "progress", "current_approver_id"):
+            self.assertEqual(
+                sorted(set_based.mapped(field)), sorted(by_orm.mapped(field))
+            )
+
+    def test_set_based_lines_are_checked(self):
+        """What the ORM would refuse, the set-based insert refuses too."""
+        review = self._launch(self._cycle())[:1]
+        Line = self.env["perf.review.line"].sudo()
+        line = {"review_id": review.id, "name": "Fine", "weight": 10.0}
+        self.assertTrue(Line._insert_for_reviews([line]).company_id)
+        with self.assertRaises(ValidationError):
+            Line._insert_for_reviews([dict(line, name=" \u200b")])
+        with self.assertRaises(ValidationError):
+            Line._insert_for_reviews([dict(line, weight=float("nan"))])
+        with self.assertRaises(ValueError):
+            Line._insert_for_reviews([dict(line, direction="sideways")])
+        with self.assertRaises(ValueError):
+            Line._insert_for_reviews([dict(line, name=False)])
 
     def test_cancel_with_reason(self):
         cycle = self._cycle()
