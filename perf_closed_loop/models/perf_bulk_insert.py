@@ -27,32 +27,54 @@ from odoo.tools import SQL, clean_context
 CHUNK = 10000
 
 
-def _check_columns(model, names):
+def _is_column(name, field):
+    """Whether ``field`` is a stored column a caller gives (not ``id``, not
+    a log column: those are set here, as the ORM sets them)."""
+    return (
+        field.store
+        and field.column_type
+        and name not in LOG_ACCESS_COLUMNS
+        and name != "id"
+    )
+
+
+def _check_plain(model, names, what):
+    """Refuse a name that is no plain column (missing, not stored, log
+    column, translated or company-dependent)."""
     fields = model._fields
     for name in names:
         field = fields.get(name)
         if (
             field is None
-            or not field.store
-            or not field.column_type
+            or not _is_column(name, field)
             or field.translate
             or field.company_dependent
-            or name in LOG_ACCESS_COLUMNS
-            or name == "id"
         ):
-            raise ValueError(f"{model._name}.{name}: not a plain column to insert")
-    for name, field in fields.items():
+            raise ValueError(f"{model._name}.{name}: not a plain column to {what}")
+
+
+def _check_columns(model, names):
+    _check_plain(model, names, "insert")
+    for name, field in model._fields.items():
         if (
-            field.store
-            and field.column_type
+            _is_column(name, field)
             and name not in names
-            and name not in LOG_ACCESS_COLUMNS
-            and name != "id"
             and (field.default is not None or field.compute)
         ):
             raise ValueError(
                 f"{model._name}.{name}: has a default or a compute, give its value"
             )
+
+
+def _column_array(model, field, vals_list):
+    """``field``'s values in ``vals_list`` as a typed SQL array, each as
+    ``convert_to_column`` stores it (floats with digits rounded)."""
+    convert = field.convert_to_column
+    return SQL(
+        "%s::%s[]",
+        [convert(vals[field.name], model, vals) for vals in vals_list],
+        SQL(field.column_type[1]),
+    )
 
 
 def complete_rows(model, vals_list):
@@ -69,12 +91,7 @@ def complete_rows(model, vals_list):
     defaulted = [
         name
         for name, field in fields.items()
-        if field.store
-        and field.column_type
-        and field.default is not None
-        and not field.compute
-        and name not in LOG_ACCESS_COLUMNS
-        and name != "id"
+        if _is_column(name, field) and field.default is not None and not field.compute
     ]
     missing = {name for vals in vals_list for name in defaulted if name not in vals}
     # Without the caller's ``default_*`` keys, which are meant for the
@@ -89,12 +106,7 @@ def complete_rows(model, vals_list):
     required = [
         name
         for name, field in fields.items()
-        if field.store
-        and field.column_type
-        and field.required
-        and field.type != "boolean"
-        and name not in LOG_ACCESS_COLUMNS
-        and name != "id"
+        if _is_column(name, field) and field.required and field.type != "boolean"
     ]
     selections = {
         name: set(field.get_values(model.env))
@@ -177,17 +189,7 @@ def insert_rows(model, vals_list, dependants_given=False):
     ids = []
     for start in range(0, len(vals_list), CHUNK):
         chunk = vals_list[start : start + CHUNK]
-        arrays = []
-        for field in fields:
-            name = field.name
-            convert = field.convert_to_column
-            arrays.append(
-                SQL(
-                    "%s::%s[]",
-                    [convert(vals[name], model, vals) for vals in chunk],
-                    SQL(field.column_type[1]),
-                )
-            )
+        arrays = [_column_array(model, field, chunk) for field in fields]
         columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
         env.cr.execute(
             SQL(
@@ -246,17 +248,8 @@ def update_rows(model, rows):
     if not rows:
         return model.browse()
     names = sorted(next(iter(rows.values())))
+    _check_plain(model, names, "write")
     fields = [model._fields[name] for name in names]
-    for field in fields:
-        if (
-            not field.store
-            or not field.column_type
-            or field.translate
-            or field.company_dependent
-            or field.name in LOG_ACCESS_COLUMNS
-            or field.name == "id"
-        ):
-            raise ValueError(f"{model._name}.{field.name}: not a plain column to write")
     env = model.env
     records = model.browse(list(rows))
     # A computed field given here is not computed (before the flush below,
@@ -272,16 +265,13 @@ def update_rows(model, rows):
     items = list(rows.items())
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
-        arrays = [SQL("%s::int4[]", [record_id for record_id, _vals in chunk])]
-        for field in fields:
-            convert = field.convert_to_column
-            arrays.append(
-                SQL(
-                    "%s::%s[]",
-                    [convert(vals[field.name], model, vals) for _id, vals in chunk],
-                    SQL(field.column_type[1]),
-                )
-            )
+        arrays = [
+            SQL("%s::int4[]", [record_id for record_id, _vals in chunk]),
+            *(
+                _column_array(model, field, [vals for _id, vals in chunk])
+                for field in fields
+            ),
+        ]
         env.cr.execute(
             SQL(
                 "UPDATE %s AS t SET %s, write_uid = %s, write_date = %s "

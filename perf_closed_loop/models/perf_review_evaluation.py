@@ -364,9 +364,7 @@ class PerfReview(models.Model):
             by_review[vals["review_id"]].append(vals)
         for review in self:
             of_review = by_review[review.id]
-            states = defaultdict(list)
-            for rating in review.rating_ids:
-                states[rating.step_id.id].append(rating.state)
+            states = review._rating_states()
             for vals in of_review:
                 states[vals["step_id"]].append("waiting")
             current = review._open_step_ids(states) or ()
@@ -403,6 +401,14 @@ class PerfReview(models.Model):
                 return False
         return all(state not in evaluation.OPEN_STATES for state in states)
 
+    def _rating_states(self):
+        """{step id: [state of each of this review's ratings of the step]}."""
+        self.ensure_one()
+        states = defaultdict(list)
+        for rating in self.rating_ids:
+            states[rating.step_id.id].append(rating.state)
+        return states
+
     def _open_step_ids(self, states):
         """Ids of the steps whose ratings are open now, from the states of
         this review's ratings by step ({step id: [state]}): steps of equal
@@ -423,10 +429,7 @@ class PerfReview(models.Model):
         finished = self.sudo().browse()
         for review in self.sudo().filtered(lambda r: r.state == "evaluation"):
             ratings = review.rating_ids
-            states = defaultdict(list)
-            for rating in ratings:
-                states[rating.step_id.id].append(rating.state)
-            current = review._open_step_ids(states)
+            current = review._open_step_ids(review._rating_states())
             if current is None:
                 finished |= review
                 continue
