@@ -77,6 +77,15 @@ def _column_array(model, field, vals_list):
     )
 
 
+def _defaulted(model):
+    """The stored columns with a default (and no compute), in field order."""
+    return [
+        name
+        for name, field in model._fields.items()
+        if _is_column(name, field) and field.default is not None and not field.compute
+    ]
+
+
 def complete_rows(model, vals_list):
     """``vals_list`` completed and checked as the ORM's ``create`` would:
     each stored column with a default that a row does not give takes the
@@ -88,11 +97,7 @@ def complete_rows(model, vals_list):
     columns empty (NULL), as the ORM does: ``insert_rows`` them in groups
     of the same keys (``insert_row_groups``)."""
     fields = model._fields
-    defaulted = [
-        name
-        for name, field in fields.items()
-        if _is_column(name, field) and field.default is not None and not field.compute
-    ]
+    defaulted = _defaulted(model)
     missing = {name for vals in vals_list for name in defaulted if name not in vals}
     # Without the caller's ``default_*`` keys, which are meant for the
     # records the caller's form creates, not these rows.
@@ -149,10 +154,14 @@ def insert_row_groups(model, vals_list):
     return model.browse(ids)
 
 
-def can_insert(model, names):
+def can_insert(model, names, completed=False):
     """Whether ``insert_rows`` takes rows of ``model`` giving ``names``: a
     caller with an ORM path to fall back on asks first (another add-on may
-    have added a stored field with a default to a core model)."""
+    have added a stored field with a default to a core model).
+    ``completed``: the rows go through ``complete_rows`` first, which gives
+    them the columns with a default."""
+    if completed:
+        names = {*names, *_defaulted(model)}
     try:
         _check_columns(model, names)
     except ValueError:
@@ -167,12 +176,13 @@ def insert_rows(model, vals_list, dependants_given=False):
     The values go through each field's ``convert_to_column`` (floats with
     digits rounded as the ORM rounds them); ``create_uid``/``write_uid``
     are the environment's user, ``create_date``/``write_date`` the
-    transaction's time, as the ORM sets them. Afterwards the parents'
-    one2many fields on the inserted many2one (or many2one_reference)
-    columns are invalidated, the given values are put in the cache, and
-    the new records are marked modified (``create=True``) with the given
-    fields protected, so stored fields depending on them are recomputed at
-    the next flush, and the given values (``company_id``) are not.
+    transaction's time, as the ORM sets them (when the model has them).
+    Afterwards the parents' one2many fields on the inserted many2one (or
+    many2one_reference) columns are invalidated, the given values are put
+    in the cache, and the new records are marked modified (``create=True``)
+    with the given fields protected, so stored fields depending on them are
+    recomputed at the next flush, and the given values (``company_id``) are
+    not.
 
     ``dependants_given``: the caller stores itself what depends on the new
     rows (a rating's totals from its score lines) and reads nothing of
@@ -190,17 +200,19 @@ def insert_rows(model, vals_list, dependants_given=False):
     for start in range(0, len(vals_list), CHUNK):
         chunk = vals_list[start : start + CHUNK]
         arrays = [_column_array(model, field, chunk) for field in fields]
-        columns = [*names, "create_uid", "create_date", "write_uid", "write_date"]
+        # A model without log columns (mail.notification) gets none.
+        log = (
+            {"create_uid": env.uid, "create_date": now}
+            | {"write_uid": env.uid, "write_date": now}
+            if model._log_access
+            else {}
+        )
         env.cr.execute(
             SQL(
-                "INSERT INTO %s (%s) SELECT u.*, %s, %s, %s, %s "
-                "FROM unnest(%s) AS u RETURNING id",
+                "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS u RETURNING id",
                 SQL.identifier(model._table),
-                SQL(", ").join(map(SQL.identifier, columns)),
-                env.uid,
-                now,
-                env.uid,
-                now,
+                SQL(", ").join(map(SQL.identifier, [*names, *log])),
+                SQL(", ").join([SQL("u.*"), *(SQL("%s", v) for v in log.values())]),
                 SQL(", ").join(arrays),
             )
         )

@@ -8,7 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL, create_index
 from odoo.tools.misc import format_date
 
-from . import perf_bulk_insert
+from . import perf_bulk_insert, perf_bulk_mail
 
 BULK_CONTEXT = {
     "tracking_disable": True,
@@ -365,84 +365,17 @@ class PerfTodoMixin(models.AbstractModel):
                 user, todos, overdue, link, base_url, memo=memo
             )
             if by_email:
-                mails.append(
-                    {
-                        "subject": subject,
-                        "body_html": body,
-                        "author_id": mail_author,
-                        "email_from": sender,
-                        "recipient_ids": [Command.link(user.partner_id.id)],
-                        "auto_delete": True,
-                    }
-                )
+                mails.append((mail_author, user.partner_id.id, subject, body))
             else:
-                inbox.append((user.partner_id, subject, body))
-        if mails:
-            self.env["mail.mail"].sudo().create(mails)
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
-        if inbox:
-            # From the system, like the to-dos: the author of a message reads
-            # it, and one person's digest is theirs alone (not the cycle's
-            # HR officer's, who is told of nobody's to-dos).
-            author = self._todo_author().partner_id
-            note = self.env.ref("mail.mt_note")
-            messages = (
-                self.env["mail.message"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "author_id": author.id,
-                            "email_from": sender or False,
-                            "message_type": "user_notification",
-                            "subtype_id": note.id,
-                            "is_internal": True,
-                            "subject": subject,
-                            "partner_ids": [Command.link(partner.id)],
-                        }
-                        for partner, subject, _body in inbox
-                    ]
-                )
-            )
-            self._write_digest_bodies(messages, [body for _p, _s, body in inbox])
-            self.env["mail.notification"].sudo().create(
-                [
-                    {
-                        "mail_message_id": message.id,
-                        "res_partner_id": partner.id,
-                        "notification_type": "inbox",
-                    }
-                    for message, (partner, _subject, _body) in zip(
-                        messages, inbox, strict=True
-                    )
-                ]
-            )
-
-    def _write_digest_bodies(self, messages, bodies):
-        """Set the digests' bodies in one statement, without running Odoo's
-        HTML sanitizer on each (a parse and a serialization of every body:
-        a third of the cost of an inbox message).
-
-        Why it is safe: a body is ``DIGEST_BODY`` and its items, constant
-        markup whose every value (names, summaries, dates, links) goes
-        through ``Markup``'s escaping; the sanitizer finds nothing to remove
-        in it and gives the same HTML, serialized its way (``"`` for
-        ``&#34;``; the template's style is written as it writes styles):
-        ``test_todo_digest_body_is_what_the_sanitizer_keeps`` checks it on
-        hostile names. Nothing stored is computed from ``mail.message.body``
-        (its preview is computed on read); the cache is dropped after."""
-        messages.flush_recordset(["body"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %s AS m SET body = u.body "
-                "FROM unnest(%s::int[], %s::text[]) AS u(id, body) "
-                "WHERE m.id = u.id",
-                SQL.identifier(messages._table),
-                messages.ids,
-                [str(body) for body in bodies],
-            )
+                inbox.append((user.partner_id.id, subject, body))
+        # Inbox digests from the system, like the to-dos: the author of a
+        # message reads it, and one person's digest is theirs alone (not the
+        # cycle's HR officer's, who is told of nobody's to-dos).
+        perf_bulk_mail.create_digests(
+            self.env, sender, mails, inbox, self._todo_author().partner_id.id
         )
-        messages.invalidate_recordset(["body"], flush=False)
+        if mails:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _todo_digest_content(self, user, todos, overdue, link, base_url, memo=None):
         """Subject and body of one person's to-do digest, in their language;

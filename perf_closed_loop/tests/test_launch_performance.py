@@ -1,8 +1,11 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
 from odoo.tests import tagged
 from odoo.tools.mail import html_normalize
 
+from ..models import perf_bulk_mail
 from .common import PerfBulkCase
 
 
@@ -136,3 +139,72 @@ class TestLaunchPerformance(PerfBulkCase):
                 .create({"body": message.body, "message_type": "user_notification"})
             )
             self.assertEqual(by_orm.body, html_normalize(message.body))
+
+    def test_digests_inserted_as_the_orm_would(self):
+        """The digests (e-mails and inbox messages) are inserted set-based
+        (issue 21): every stored column of the messages, e-mails and inbox
+        notifications, and their recipients, hold what core's creates give
+        for the same digests."""
+        self.maxDiff = None
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Reader {i}", "email": f"reader{i}@example.com"}
+                for i in range(4)
+            ]
+        )
+        author = self.user_hr.partner_id.id
+        system = self.env.ref("base.partner_root").id
+        sender = '"HR" <hr@example.com>'
+        body = Markup("<p>%s</p>") % 'O\'Brien <b>&</b> "Co"'
+        mails = [(author, p.id, f"Subject {p.id}", body) for p in partners[:2]]
+        inbox = [(p.id, f"Subject {p.id}", body) for p in partners[2:]]
+        Message = self.env["mail.message"].sudo()
+        before = Message.search([], order="id desc", limit=1).id
+        by_sql = perf_bulk_mail.create_digests(self.env, sender, mails, inbox, system)
+        by_orm = perf_bulk_mail.create_digests(
+            self.env, sender, mails, inbox, system, orm=True
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # Nothing else was created: two e-mails and two inbox messages each.
+        self.assertEqual(Message.search_count([("id", ">", before)]), 8)
+
+        def rows(records, skip=()):
+            model = records.sudo()
+            columns = [
+                name
+                for name, field in model._fields.items()
+                if field.store
+                and (field.column_type or field.type == "many2many")
+                and not field.inherited
+                and name not in ("id", *skip)
+            ]
+            return [
+                {name: value for name, value in row.items() if name != "id"}
+                for row in model.read(columns)
+            ]
+
+        (sql_mails, sql_inbox), (orm_mails, orm_inbox) = by_sql, by_orm
+        self.assertEqual(len(sql_mails), 2)
+        self.assertEqual(len(sql_inbox), 2)
+        self.assertEqual(sql_mails.recipient_ids, partners[:2])
+        self.assertEqual(sql_inbox.partner_ids, partners[2:])
+        self.assertEqual(
+            rows(sql_mails, ("mail_message_id",)),
+            rows(orm_mails, ("mail_message_id",)),
+        )
+        skip = ("message_id", "date", "notified_partner_ids")
+        sql_messages = sql_mails.mail_message_id + sql_inbox
+        orm_messages = orm_mails.mail_message_id + orm_inbox
+        self.assertEqual(rows(sql_messages, skip), rows(orm_messages, skip))
+        self.assertEqual(sql_inbox.mapped("notified_partner_ids"), partners[2:])
+        self.assertEqual(len(set(sql_messages.mapped("message_id"))), 4)
+        for sql, orm in zip(sql_messages, orm_messages, strict=True):
+            self.assertLessEqual(abs((sql.date - orm.date).total_seconds()), 2)
+            self.assertTrue(sql.message_id.startswith("<"))
+        self.assertEqual(
+            rows(sql_inbox.notification_ids, ("mail_message_id",)),
+            rows(orm_inbox.notification_ids, ("mail_message_id",)),
+        )
+        self.assertEqual(sql_inbox.notification_ids.res_partner_id, partners[2:])
+        self.assertIn("O&#39;Brien", sql_inbox[0].body)
