@@ -66,15 +66,30 @@ def _check_columns(model, names):
             )
 
 
+# Field types whose ``convert_to_column`` depends on the value alone: a
+# value repeated over thousands of rows (a score, a many2one) is converted
+# once.
+SCALAR_TYPES = {"boolean", "integer", "float", "many2one", "selection", "date"}
+
+
 def _column_array(model, field, vals_list):
     """``field``'s values in ``vals_list`` as a typed SQL array, each as
     ``convert_to_column`` stores it (floats with digits rounded)."""
     convert = field.convert_to_column
-    return SQL(
-        "%s::%s[]",
-        [convert(vals[field.name], model, vals) for vals in vals_list],
-        SQL(field.column_type[1]),
-    )
+    name = field.name
+    if field.type in SCALAR_TYPES:
+        # Keyed by type too: 0, 0.0 and False are equal keys in a dict.
+        memo = {}
+        values = []
+        for vals in vals_list:
+            value = vals[name]
+            key = (value.__class__, value)
+            if key not in memo:
+                memo[key] = convert(value, model, vals)
+            values.append(memo[key])
+    else:
+        values = [convert(vals[name], model, vals) for vals in vals_list]
+    return SQL("%s::%s[]", values, SQL(field.column_type[1]))
 
 
 def _defaulted(model):

@@ -169,14 +169,16 @@ class PerfReview(models.Model):
         "template_id.rating_scale_id",
     )
     def _compute_scores(self):
+        memo = {}
         for review in self:
-            values = review._score_values()
+            values = review._score_values(memo)
             review.update(values)
 
-    def _score_values(self):
+    def _score_values(self, memo=None):
         """Scores of this review from its submitted ratings (domain maths):
         the final score once every step is done (or HR closed the evaluation
-        with what was given), each role's and each section's score."""
+        with what was given), each role's and each section's score
+        (``memo``: see ``_rating_steps``)."""
         self.ensure_one()
         empty = {
             "evaluation_done": False,
@@ -195,7 +197,7 @@ class PerfReview(models.Model):
         }
         if self.state not in ("evaluation", "calibration", "published"):
             return empty
-        steps = self.flow_id._rating_steps()
+        steps = self._rating_steps(memo)
         ratings = self.rating_ids
         submitted = ratings.filtered(lambda r: r.state == "submitted")
         items = []
@@ -255,9 +257,16 @@ class PerfReview(models.Model):
         )
 
     # ------------------------------------------------------------ raters
-    def _rating_steps(self):
+    def _rating_steps(self, memo=None):
+        """The rating steps of this review's flow; ``memo`` ({flow: its
+        steps}, kept over one batch) reads each flow's steps once."""
         self.ensure_one()
-        return self.flow_id._rating_steps()
+        flow = self.flow_id
+        if memo is None:
+            return flow._rating_steps()
+        if flow not in memo:
+            memo[flow] = flow._rating_steps()
+        return memo[flow]
 
     def _step_rater(self, step):
         """(user, why) of the rater of a rating step other than peers: the
@@ -309,8 +318,9 @@ class PerfReview(models.Model):
         skipped = {}
         peer_states = defaultdict(list)
         to_nominate = self.browse()
+        memo = {}
         for review in reviews:
-            for step in review._rating_steps():
+            for step in review._rating_steps(memo):
                 if step.kind == "peer":
                     continue
                 named = raters.get((review.id, step.id))
@@ -349,10 +359,10 @@ class PerfReview(models.Model):
             reviews.browse(ids).write({"skipped_step_ids": [Command.set(step_ids)]})
         if to_nominate:
             to_nominate.write({"todo_kind": "nominate_peers", "todo_pending": True})
-        reviews._open_at_creation(vals_list)
+        reviews._open_at_creation(vals_list, memo)
         self.env["perf.review.rating"]._create_tasks(vals_list)
 
-    def _open_at_creation(self, vals_list):
+    def _open_at_creation(self, vals_list, memo=None):
         """Mark the values of the ratings of these reviews (``vals_list``,
         about to be created) whose step opens now, as ``_evaluation_advance``
         would open them one write later: to do, with their deadline, their
@@ -367,7 +377,7 @@ class PerfReview(models.Model):
             states = review._rating_states()
             for vals in of_review:
                 states[vals["step_id"]].append("waiting")
-            current = review._open_step_ids(states) or ()
+            current = review._open_step_ids(states, memo) or ()
             for vals in of_review:
                 if vals["step_id"] in current:
                     vals.update(
@@ -409,13 +419,13 @@ class PerfReview(models.Model):
             states[rating.step_id.id].append(rating.state)
         return states
 
-    def _open_step_ids(self, states):
+    def _open_step_ids(self, states, memo=None):
         """Ids of the steps whose ratings are open now, from the states of
         this review's ratings by step ({step id: [state]}): steps of equal
         sequence open together, a later step once every earlier one is done;
-        None once every step is done."""
+        None once every step is done (``memo``: see ``_rating_steps``)."""
         self.ensure_one()
-        steps = self._rating_steps()
+        steps = self._rating_steps(memo)
         groups = evaluation.step_groups([(s.id, s.sequence) for s in steps])
         done = {s.id for s in steps if self._step_done(s, states.get(s.id, ()))}
         index = evaluation.open_group(groups, done)
@@ -427,9 +437,10 @@ class PerfReview(models.Model):
         batched job delivers them."""
         to_open = self.env["perf.review.rating"].sudo()
         finished = self.sudo().browse()
+        memo = {}
         for review in self.sudo().filtered(lambda r: r.state == "evaluation"):
             ratings = review.rating_ids
-            current = review._open_step_ids(review._rating_states())
+            current = review._open_step_ids(review._rating_states(), memo)
             if current is None:
                 finished |= review
                 continue

@@ -213,15 +213,11 @@ class PerfReviewRatingLine(models.Model):
         depend on score lines are their ratings' totals
         (``test_evaluation_performance`` checks it), stored by the caller:
         the lines are not marked modified (``dependants_given``)."""
-        return perf_bulk_insert.insert_rows(
-            self.sudo(),
-            [
-                {**values, "rating_id": rating.id, "company_id": rating.company_id.id}
-                for rating in ratings
-                for values in indicators[rating.review_id.id][0]
-            ],
-            dependants_given=True,
-        )
+        rows = []
+        for rating in ratings:
+            own = {"rating_id": rating.id, "company_id": rating.company_id.id}
+            rows += [{**values, **own} for values in indicators[rating.review_id.id][0]]
+        return perf_bulk_insert.insert_rows(self.sudo(), rows, dependants_given=True)
 
     @api.model
     def _indicator_rows(self, reviews):
