@@ -172,3 +172,21 @@ def test_final_score_bounds(steps):
 def test_round_score_half_up():
     assert scoring.round_score(2.675) == 2.68
     assert scoring.round_score(89.995) == 90.0
+
+
+# ---------------------------------------------------------- review progress
+def test_review_progress_examples():
+    assert scoring.review_progress([]) == 0.0
+    assert scoring.review_progress([(60, 50.0), (40, 100.0)]) == 70.0
+    # Indicators that weigh nothing: the plain mean.
+    assert scoring.review_progress([(0, 20.0), (0, 40.0)]) == 30.0
+    assert scoring.review_progress(iter([(10, 80.0)])) == 80.0
+
+
+@SETTINGS
+@given(st.lists(st.tuples(weight, score), min_size=1))
+def test_review_progress_between_its_indicators(lines):
+    progress = scoring.review_progress(lines)
+    low = min(p for _w, p in lines)
+    high = max(p for _w, p in lines)
+    assert low - 1e-9 <= progress <= high + 1e-9

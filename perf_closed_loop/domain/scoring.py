@@ -49,6 +49,19 @@ def weighted_mean(items):
     return min(max(mean, low), high)
 
 
+def review_progress(lines):
+    """A review's progress (%) from its measured indicators' (weight,
+    progress) pairs: weight-weighted; the plain mean when they weigh
+    nothing; 0 without any."""
+    lines = list(lines)
+    if not lines:
+        return 0.0
+    total = sum(weight for weight, _progress in lines)
+    if total:
+        return sum(progress * weight for weight, progress in lines) / total
+    return sum(progress for _weight, progress in lines) / len(lines)
+
+
 def kpi_auto_score(actual, target, direction="higher", cap=120.0):
     """Score of an actual value against its target: actual/target for
     higher-is-better, target/actual for lower-is-better, within [0, cap].

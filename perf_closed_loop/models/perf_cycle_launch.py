@@ -393,9 +393,9 @@ class PerfCycle(models.Model):
                 }
             )
         reviews = Review.create(vals_list)
-        self.env["perf.review.line"].sudo()._insert_for_reviews(
-            self._launch_line_values(reviews, template_lines)
-        )
+        line_values = self._launch_line_values(reviews, template_lines)
+        self.env["perf.review.line"].sudo()._insert_for_reviews(line_values)
+        reviews._store_launch_progress(line_values)
         self.env["perf.review.approval"].sudo()._insert_for_reviews(
             [
                 {

@@ -1,9 +1,16 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from ..domain import scoring
+from . import perf_bulk_insert
+
+# The indicators a review's progress is measured on.
+PROGRESS_KINDS = ("kpi", "key_result")
 
 
 class PerfReview(models.Model):
@@ -48,14 +55,30 @@ class PerfReview(models.Model):
     )
     def _compute_progress(self):
         for review in self:
-            lines = review.line_ids.filtered(lambda x: x.kind in ("kpi", "key_result"))
-            total = sum(lines.mapped("weight"))
-            if not lines:
-                review.progress = 0.0
-            elif total:
-                review.progress = sum(x.progress * x.weight for x in lines) / total
-            else:
-                review.progress = sum(lines.mapped("progress")) / len(lines)
+            review.progress = scoring.review_progress(
+                (line.weight, line.progress)
+                for line in review.line_ids
+                if line.kind in PROGRESS_KINDS
+            )
+
+    def _store_launch_progress(self, line_values):
+        """Store the progress of these new reviews from the values of the
+        lines they were launched with (``line_values``, inserted set-based),
+        as ``_compute_progress`` gives it, in one statement: the ORM would
+        read every line back, review by review (issue 21)."""
+        lines = defaultdict(list)
+        for vals in line_values:
+            if vals.get("kind") in PROGRESS_KINDS:
+                lines[vals["review_id"]].append(
+                    (vals.get("weight") or 0.0, vals.get("progress") or 0.0)
+                )
+        perf_bulk_insert.update_rows(
+            self,
+            {
+                review.id: {"progress": scoring.review_progress(lines[review.id])}
+                for review in self
+            },
+        )
 
     # ------------------------------------------------------------ guards
     def _check_can_checkin(self):

@@ -8,6 +8,24 @@ from ..domain import evaluation
 from .perf_review_peers import PEER_AGGREGATE_MIN
 from .perf_todo_mixin import BULK_CONTEXT
 
+# The states in which a review has scores, and its scores before.
+SCORED_STATES = ("evaluation", "calibration", "published")
+NO_SCORES = {
+    "evaluation_done": False,
+    "final_score": 0.0,
+    "score_ready": False,
+    "grade_id": False,
+    "self_score": 0.0,
+    "manager_score": 0.0,
+    "skip_level_score": 0.0,
+    "designated_score": 0.0,
+    "peer_score": 0.0,
+    "peer_submitted_count": 0,
+    "kpi_score": 0.0,
+    "okr_score": 0.0,
+    "question_score": 0.0,
+}
+
 
 class PerfReview(models.Model):
     """The evaluation (考核评价) of a review and its scores.
@@ -169,8 +187,15 @@ class PerfReview(models.Model):
         "template_id.rating_scale_id",
     )
     def _compute_scores(self):
+        # Before the evaluation nothing is scored: one assignment per field
+        # for all of them (thousands of reviews at launch), not per review.
+        scored = self.filtered(lambda r: r.state in SCORED_STATES)
+        unscored = self - scored
+        if unscored:
+            for name, value in NO_SCORES.items():
+                unscored[name] = value
         memo = {}
-        for review in self:
+        for review in scored:
             values = review._score_values(memo)
             review.update(values)
 
@@ -180,22 +205,8 @@ class PerfReview(models.Model):
         with what was given), each role's and each section's score
         (``memo``: see ``_rating_steps``)."""
         self.ensure_one()
-        empty = {
-            "evaluation_done": False,
-            "final_score": 0.0,
-            "score_ready": False,
-            "grade_id": False,
-            "self_score": 0.0,
-            "manager_score": 0.0,
-            "skip_level_score": 0.0,
-            "designated_score": 0.0,
-            "peer_score": 0.0,
-            "peer_submitted_count": 0,
-            "kpi_score": 0.0,
-            "okr_score": 0.0,
-            "question_score": 0.0,
-        }
-        if self.state not in ("evaluation", "calibration", "published"):
+        empty = dict(NO_SCORES)
+        if self.state not in SCORED_STATES:
             return empty
         steps = self._rating_steps(memo)
         ratings = self.rating_ids
