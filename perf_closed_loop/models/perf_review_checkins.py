@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..domain import scoring
-from . import perf_bulk_insert
 
 # The indicators a review's progress is measured on.
 PROGRESS_KINDS = ("kpi", "key_result")
@@ -62,23 +61,28 @@ class PerfReview(models.Model):
             )
 
     def _store_launch_progress(self, line_values):
-        """Store the progress of these new reviews from the values of the
+        """Give these new reviews their progress from the values of the
         lines they were launched with (``line_values``, inserted set-based),
-        as ``_compute_progress`` gives it, in one statement: the ORM would
-        read every line back, review by review (issue 21)."""
+        as ``_compute_progress`` gives it, instead of computing it from the
+        lines read back review by review (issue 21). Assigned as a compute
+        assigns it (protected: to the cache, written at the next flush with
+        the reviews' other computed columns, no longer to compute), one
+        assignment per distinct value; what depends on it was marked when
+        the lines were inserted."""
         lines = defaultdict(list)
         for vals in line_values:
             if vals.get("kind") in PROGRESS_KINDS:
                 lines[vals["review_id"]].append(
                     (vals.get("weight") or 0.0, vals.get("progress") or 0.0)
                 )
-        perf_bulk_insert.update_rows(
-            self,
-            {
-                review.id: {"progress": scoring.review_progress(lines[review.id])}
-                for review in self
-            },
-        )
+        by_value = defaultdict(list)
+        for review in self:
+            by_value[scoring.review_progress(lines[review.id])].append(review.id)
+        field = self._fields["progress"]
+        for value, ids in by_value.items():
+            reviews = self.browse(ids)
+            with self.env.protecting([field], reviews):
+                reviews.progress = value
 
     # ------------------------------------------------------------ guards
     def _check_can_checkin(self):

@@ -479,6 +479,30 @@ class TestCycleLaunch(PerfOrgCase):
                 sorted(set_based.mapped(field)), sorted(by_orm.mapped(field))
             )
 
+    def test_launch_progress_stored_from_the_line_values(self):
+        """The new reviews' progress comes from their launch lines' values
+        (issue 21), as _compute_progress gives it, and is stored at the
+        flush, not computed again."""
+        reviews = self._launch(self._cycle())[:2].sudo()
+        first, second = reviews
+        reviews._store_launch_progress(
+            [
+                {"review_id": first.id, "kind": "kpi", "weight": 60.0, "progress": 50},
+                {
+                    "review_id": first.id,
+                    "kind": "key_result",
+                    "weight": 40.0,
+                    "progress": 100.0,
+                },
+                {"review_id": first.id, "kind": "question", "weight": 90.0},
+                {"review_id": second.id, "kind": "question", "weight": 10.0},
+            ]
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(first.progress, 70.0)
+        self.assertEqual(second.progress, 0.0)
+
     def test_set_based_lines_are_checked(self):
         """What the ORM would refuse, the set-based insert refuses too."""
         review = self._launch(self._cycle())[:1]
