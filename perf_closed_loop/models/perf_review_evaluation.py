@@ -187,17 +187,32 @@ class PerfReview(models.Model):
         "template_id.rating_scale_id",
     )
     def _compute_scores(self):
-        # Before the evaluation nothing is scored: one assignment per field
-        # for all of them (thousands of reviews at launch), not per review.
-        scored = self.filtered(lambda r: r.state in SCORED_STATES)
-        unscored = self - scored
+        # Nothing scored yet (before the evaluation, or at its start):
+        # one assignment per field for all of them (thousands of reviews at
+        # launch and at the start of the evaluation), not per review.
+        memo = {}
+        unscored = self.filtered(lambda r: not r._has_scores(memo))
         if unscored:
             for name, value in NO_SCORES.items():
                 unscored[name] = value
-        memo = {}
-        for review in scored:
+        for review in self - unscored:
             values = review._score_values(memo)
             review.update(values)
+
+    def _has_scores(self, memo=None):
+        """Whether this review's scores may differ from ``NO_SCORES``
+        (what ``_score_values`` gives before the evaluation, and while a
+        step is open and no rating is submitted): to be computed."""
+        self.ensure_one()
+        if self.state not in SCORED_STATES:
+            return False
+        if self.evaluation_closed:
+            return True
+        steps = self._rating_steps(memo)
+        states = [(r.state, r.step_id) for r in self.rating_ids]
+        return any(state == "submitted" for state, _step in states) or not any(
+            state in evaluation.OPEN_STATES and step in steps for state, step in states
+        )
 
     def _score_values(self, memo=None):
         """Scores of this review from its submitted ratings (domain maths):

@@ -112,6 +112,35 @@ class TestEvaluation(PerfEvalCase):
         self.assertEqual(review.visible_event_ids.mapped("kind").count("submitted"), 6)
         self.assertEqual(self.cycle.rating_done_count, 6)
 
+    def _assert_scores_as_computed(self, reviews):
+        """The stored scores are what _score_values gives each review."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        for review in reviews.sudo():
+            values = review._score_values()
+            stored = {name: review[name] for name in values}
+            stored["grade_id"] = review.grade_id.id
+            self.assertEqual(stored, values, review.display_name)
+
+    def test_scores_at_the_start_and_after_a_submission(self):
+        """Reviews with nothing submitted yet get their empty scores in one
+        assignment per field (issue 21): the same values _score_values gives,
+        and the full computation once a rating is submitted or HR closes."""
+        self._nominate_and_approve()
+        self._start_evaluation()
+        reviews = self.cycle.review_ids.sudo()
+        self.assertTrue(reviews)
+        self.assertFalse(any(r._has_scores() for r in reviews))
+        self._assert_scores_as_computed(reviews)
+        self._give(self._rating("self"), self.user_employee, {"Teamwork": 80})
+        self.assertTrue(self.review._has_scores())
+        self.assertGreater(self.review.self_score, 0)
+        self._assert_scores_as_computed(reviews)
+        other = reviews - self.review
+        other[:1]._close_evaluation()
+        self.assertTrue(other[:1]._has_scores())
+        self._assert_scores_as_computed(reviews)
+
     def test_manager_sends_the_self_rating_back(self):
         self._start_evaluation()
         self_rating = self._rating("self")
