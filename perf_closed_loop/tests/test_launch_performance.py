@@ -1,5 +1,7 @@
 # Copyright 2026 perf_closed_loop authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from unittest.mock import patch
+
 from markupsafe import Markup
 
 from odoo.tests import tagged
@@ -160,7 +162,13 @@ class TestLaunchPerformance(PerfBulkCase):
         inbox = [(p.id, f"Subject {p.id}", body) for p in partners[2:]]
         Message = self.env["mail.message"].sudo()
         before = Message.search([], order="id desc", limit=1).id
-        by_sql = perf_bulk_mail.create_digests(self.env, sender, mails, inbox, system)
+        # The set-based path itself, not its fallback on the ORM.
+        with patch.object(
+            perf_bulk_mail, "_create_digests_orm", side_effect=AssertionError
+        ):
+            by_sql = perf_bulk_mail.create_digests(
+                self.env, sender, mails, inbox, system
+            )
         by_orm = perf_bulk_mail.create_digests(
             self.env, sender, mails, inbox, system, orm=True
         )
