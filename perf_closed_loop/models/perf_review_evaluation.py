@@ -208,10 +208,13 @@ class PerfReview(models.Model):
             return False
         if self.evaluation_closed:
             return True
-        steps = self._rating_steps(memo)
-        states = [(r.state, r.step_id) for r in self.rating_ids]
-        return any(state == "submitted" for state, _step in states) or not any(
-            state in evaluation.OPEN_STATES and step in steps for state, step in states
+        states = self._rating_states()
+        if any("submitted" in of_step for of_step in states.values()):
+            return True
+        return not any(
+            state in evaluation.OPEN_STATES
+            for step in self._rating_steps(memo)
+            for state in states.get(step.id, ())
         )
 
     def _score_values(self, memo=None):

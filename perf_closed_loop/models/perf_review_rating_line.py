@@ -28,6 +28,15 @@ INDICATOR_COLUMNS = (
     "score_cap",
     "progress",
 )
+# Their numbers (and the objective's weight), NULL read as 0.
+NUMBER_COLUMNS = (
+    "weight",
+    "target_value",
+    "actual_value",
+    "score_cap",
+    "progress",
+    "objective_weight",
+)
 
 
 class PerfReviewRatingLine(models.Model):
@@ -244,10 +253,8 @@ class PerfReviewRatingLine(models.Model):
         result = defaultdict(list)
         for row in self.env.cr.dictfetchall():
             # NULL as the ORM reads it: 0 for numbers, False otherwise.
-            for name in ("weight", "target_value", "actual_value", "score_cap"):
+            for name in NUMBER_COLUMNS:
                 row[name] = row[name] or 0.0
-            row["progress"] = row["progress"] or 0.0
-            row["objective_weight"] = row["objective_weight"] or 0.0
             row["sequence"] = row["sequence"] or 0
             row["direction"] = row["direction"] or False
             row["auto_score"] = bool(row["auto_score"])

@@ -298,37 +298,28 @@ class PerfTodoMixin(models.AbstractModel):
         # the rows (its _invalidate_documents drops no cache in 18.0), they
         # have no log columns, no Python constraint, and the database checks
         # the rest (required columns, foreign keys, one follower per
-        # partner and record: the existing ones are left out above). The
-        # records' caches of followers are dropped afterwards.
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "INSERT INTO %s (res_model, res_id, partner_id) "
-                "SELECT %s, u.res_id, u.partner_id "
-                "FROM unnest(%s::int[], %s::int[]) AS u(res_id, partner_id) "
-                "RETURNING id",
-                SQL.identifier(Followers._table),
-                self._name,
-                [res_id for res_id, _partner in pairs],
-                [partner_id for _res_id, partner_id in pairs],
-            )
+        # partner and record: the existing ones are left out above).
+        # ``insert_rows`` drops the records' caches of their followers.
+        followers = perf_bulk_insert.insert_rows(
+            Followers,
+            [
+                {"res_model": self._name, "res_id": res_id, "partner_id": partner_id}
+                for res_id, partner_id in pairs
+            ],
         )
-        follower_ids = [row[0] for row in cr.fetchall()]
         relation = Followers._fields["subtype_ids"]
         if subtypes:
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     "INSERT INTO %s (%s, %s) SELECT f, s "
                     "FROM unnest(%s::int[]) AS f CROSS JOIN unnest(%s::int[]) AS s",
                     SQL.identifier(relation.relation),
                     SQL.identifier(relation.column1),
                     SQL.identifier(relation.column2),
-                    follower_ids,
+                    followers.ids,
                     subtypes.ids,
                 )
             )
-        for inverse in self.pool.field_inverses[Followers._fields["res_id"]]:
-            self.env[inverse.model_name].invalidate_model([inverse.name])
         self.invalidate_model(["message_partner_ids", "message_is_follower"])
 
     @api.model
